@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("fagdigital.core.urls")),
+    path("konto/", include("fagdigital.accounts.urls")),
+    path("organisation/", include("fagdigital.tenancy.urls")),
+    path("struktur/", include("fagdigital.orgs.urls")),
+]
+
+handler403 = "fagdigital.core.views.permission_denied"
+handler404 = "fagdigital.core.views.page_not_found"
+handler500 = "fagdigital.core.views.server_error"

@@ -1,0 +1,180 @@
+"""The organisation's structure: units (a materialised-path tree), people, job functions, engagements."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fagdigital.core.models import TenantModel
+
+# Each tree level adds one fixed-width base-36 step to the path: "0001", "00010003", ...
+PATH_STEP = 4
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PATH_MAX_LENGTH = 255
+
+
+def path_step(index: int) -> str:
+    """The path segment of the index-th child (1-based)."""
+    if index < 1 or index >= len(PATH_ALPHABET) ** PATH_STEP:
+        raise ValueError(f"child index {index} out of range")
+    digits = []
+    while index:
+        index, rest = divmod(index, len(PATH_ALPHABET))
+        digits.append(PATH_ALPHABET[rest])
+    return "".join(reversed(digits)).rjust(PATH_STEP, "0")
+
+
+class OrgUnit(TenantModel):
+    """A unit (enhed) in the organisation tree.
+
+    The path makes subtree queries one indexed prefix match (`path__startswith`), which every rollup,
+    scope and count needs; `parent` keeps the tree easy to walk and to validate.
+    """
+
+    name = models.CharField(_("navn"), max_length=200)
+    external_id = models.CharField(_("enheds-id"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("overordnet")
+    )
+    path = models.CharField(max_length=PATH_MAX_LENGTH, db_index=True)
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("enhed")
+        verbose_name_plural = _("enheder")
+        ordering: ClassVar = ["path"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "path"], name="unit_path_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
+                name="unit_external_id_unique_per_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        return [self.path[: PATH_STEP * level] for level in range(1, self.depth)]
+
+
+class JobFunction(TenantModel):
+    """A job title (stillingsbetegnelse) as the organisation's HR system writes it."""
+
+    name = models.CharField(_("stillingsbetegnelse"), max_length=200)
+
+    class Meta:
+        verbose_name = _("stillingsbetegnelse")
+        verbose_name_plural = _("stillingsbetegnelser")
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="job_function_unique_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(TenantModel):
+    """An employee record. It may exist without a login; a login links through `user`."""
+
+    employee_number = models.CharField(_("medarbejdernummer"), max_length=64)
+    name = models.CharField(_("navn"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons"
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "employee_number"], name="employee_number_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], condition=Q(user__isnull=False), name="one_person_per_user_and_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Engagement(TenantModel):
+    """A person's employment in a unit with a job function, over a period."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="engagements")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="engagements")
+    job_function = models.ForeignKey(JobFunction, on_delete=models.PROTECT, related_name="engagements")
+    start_date = models.DateField(_("startdato"))
+    end_date = models.DateField(_("slutdato"), null=True, blank=True)
+    is_primary = models.BooleanField(_("primær"), default=True)
+
+    class Meta:
+        verbose_name = _("ansættelse")
+        verbose_name_plural = _("ansættelser")
+        indexes: ClassVar = [
+            models.Index(fields=["unit", "end_date"], name="engagement_unit_end"),
+            models.Index(fields=["person", "end_date"], name="engagement_person_end"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="engagement_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.unit}"
+
+
+class UnitLeader(TenantModel):
+    """A person who leads a unit (and, through it, its subtree)."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="leaders")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="led_units")
+
+    class Meta:
+        verbose_name = _("leder af enhed")
+        verbose_name_plural = _("ledere af enheder")
+        constraints: ClassVar = [models.UniqueConstraint(fields=["unit", "person"], name="unit_leader_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} leder {self.unit}"
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATED = "validated", _("Gennemset")
+    INVALID = "invalid", _("Fejl i filen")
+    QUEUED = "queued", _("I kø")
+    APPLYING = "applying", _("Indlæser")
+    DONE = "done", _("Indlæst")
+    FAILED = "failed", _("Mislykkedes")
+
+
+class PeopleImport(TenantModel):
+    """One uploaded people file: kept from preview to apply, with its progress and outcome."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=16, choices=ImportStatus.choices)
+    row_count = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # Preview (counts, changes, problems) and outcome, as computed by the import service.
+    preview = models.JSONField(default=dict)
+    outcome = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("personimport")
+        verbose_name_plural = _("personimporter")
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

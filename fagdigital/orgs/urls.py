@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views, views_import
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("enheder/<int:unit_id>/", views.unit_detail, name="unit"),
+    path("personer/", views.people, name="people"),
+    path("personer/<int:person_id>/", views.person_detail, name="person"),
+    path("mig/", views.me, name="me"),
+    path("import/", views_import.import_start, name="import_start"),
+    path("import/<int:import_id>/", views_import.import_preview, name="import_preview"),
+    path("import/<int:import_id>/indlaes/", views_import.import_apply, name="import_apply"),
+    path("import/<int:import_id>/status/", views_import.import_status, name="import_status"),
+]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.db import transaction
+
+from fagdigital.accounts.models import User
+
+from .models import Membership, Organisation, OrganisationKind, Role
+
+MUNICIPALITIES_CSV = Path(__file__).parent / "data" / "kommuner.csv"
+# Official names that are not "<navn> Kommune".
+_OFFICIAL_NAMES = {"0101": "Københavns Kommune", "0400": "Bornholms Regionskommune"}
+
+
+def municipalities_load(*, path: Path = MUNICIPALITIES_CSV) -> int:
+    """Create or update the 98 Danish municipalities from the shipped list. Idempotent."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    existing = {org.kommunekode: org for org in Organisation.objects.filter(kommunekode__isnull=False)}
+    changed = 0
+    with transaction.atomic():
+        for row in rows:
+            code = row["kommunekode"].zfill(4)
+            org = existing.get(code)
+            if org is None:
+                Organisation.objects.create(
+                    kind=OrganisationKind.MUNICIPALITY,
+                    kommunekode=code,
+                    name=_OFFICIAL_NAMES.get(code, f"{row['navn']} Kommune"),
+                    region=row["region"],
+                )
+                changed += 1
+            elif org.region != row["region"]:
+                org.region = row["region"]
+                org.save(update_fields=["region", "updated_at"])
+                changed += 1
+    return changed
+
+
+def membership_grant(*, user: User, organisation: Organisation, roles: Iterable[Role | str]) -> Membership:
+    """Give a user roles in an organisation, keeping roles they already have."""
+    valid = set(Role.values)
+    wanted = {str(role) for role in roles}
+    unknown = wanted - valid
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation)
+    merged = sorted(set(membership.roles) | wanted)
+    if merged != membership.roles:
+        membership.roles = merged
+        membership.save(update_fields=["roles", "updated_at"])
+    return membership

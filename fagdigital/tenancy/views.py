@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import SwitchOrganisationForm
+from .middleware import SESSION_KEY
+from .selectors import memberships_for_user
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    form = SwitchOrganisationForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    membership = memberships_for_user(user=request.user).filter(  # type: ignore[arg-type]
+        organisation_id=form.cleaned_data["organisation"]
+    ).first()
+    if membership is None:
+        raise PermissionDenied(SwitchOrganisationForm.error_messages["not_member"])
+    request.session[SESSION_KEY] = membership.organisation_id
+    messages.success(request, _("Du arbejder nu i %(name)s.") % {"name": membership.organisation.name})
+    target = form.cleaned_data["next"] or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
