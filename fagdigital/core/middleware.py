@@ -5,7 +5,10 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 logger = logging.getLogger("fagdigital.request")
 
@@ -39,3 +42,16 @@ class RequestLogMiddleware:
         )
         response["X-Request-ID"] = request_id
         return response
+
+
+class DanishFirstLocaleMiddleware(LocaleMiddleware):
+    """Danish unless the user chose English (language cookie); the browser's language is not consulted.
+
+    Municipal staff often have English-language browsers but expect their workplace tools in Danish.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

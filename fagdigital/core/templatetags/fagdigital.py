@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
@@ -25,3 +27,11 @@ def form_widget(field: BoundField) -> SafeString:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def minutes(value: dt.timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up (for "try again in N minutes")."""
+    if value is None:
+        return 0
+    return max(1, -(-int(value.total_seconds()) // 60))
