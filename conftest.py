@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import pytest
 
+import pytest
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

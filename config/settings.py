@@ -201,7 +201,9 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get(
             "TASKS_BACKEND",
-            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
         ),
     }
 }
@@ -225,7 +227,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
+)
 if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -253,6 +257,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": [], "propagate": False},
         "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
         "fagdigital.request": {"level": "WARNING" if TESTING else "INFO"},
     },
 }

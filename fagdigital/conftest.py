@@ -15,7 +15,6 @@ from fagdigital.testing.factories import (
     EngagementFactory,
     MembershipFactory,
     OrganisationFactory,
-    OrgUnitFactory,
     PersonFactory,
     UnitLeaderFactory,
     UserFactory,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 
 def render_page_or_partial(
@@ -21,8 +22,8 @@ def render_page_or_partial(
 
     A boosted request (history navigation) gets the whole page, as a normal request would.
     """
-    htmx = getattr(request, "htmx", None)
-    wants_partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    wants_partial = htmx is not None and bool(htmx) and not htmx.boosted and not htmx.history_restore_request
     template = partial_template if wants_partial else page_template
     response = render(request, template, context, status=status)
     response["Vary"] = "HX-Request"

@@ -38,7 +38,12 @@ class OrgUnit(TenantModel):
     name = models.CharField(_("navn"), max_length=200)
     external_id = models.CharField(_("enheds-id"), max_length=100, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("overordnet")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("overordnet"),
     )
     path = models.CharField(max_length=PATH_MAX_LENGTH, db_index=True)
     depth = models.PositiveSmallIntegerField()
@@ -96,9 +101,13 @@ class Person(TenantModel):
         verbose_name_plural = _("personer")
         ordering: ClassVar = ["name"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organisation", "employee_number"], name="employee_number_unique_per_org"),
             models.UniqueConstraint(
-                fields=["organisation", "user"], condition=Q(user__isnull=False), name="one_person_per_user_and_org"
+                fields=["organisation", "employee_number"], name="employee_number_unique_per_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(user__isnull=False),
+                name="one_person_per_user_and_org",
             ),
         ]
 

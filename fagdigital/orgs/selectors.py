@@ -103,7 +103,9 @@ def get_unit_for_user(*, actor: Actor, unit_id: int) -> OrgUnit:
 def get_person_for_user(*, actor: Actor, person_id: int) -> Person:
     """The person if visible to the actor (their own record always is); 404 otherwise."""
     own = Q(user=actor.user, organisation=actor.organisation)
-    person = (visible_people(actor=actor).filter(pk=person_id) | Person.objects.filter(own, pk=person_id)).first()
+    person = (
+        visible_people(actor=actor).filter(pk=person_id) | Person.objects.filter(own, pk=person_id)
+    ).first()
     if person is None:
         raise Http404
     return person
@@ -150,12 +152,14 @@ def unit_rows(*, actor: Actor, parent: OrgUnit | None) -> list[UnitRow]:
     for unit in units:
         key = unit.parent_id
         if key not in counts_by_parent:
-            counts_by_parent[key] = subtree_people_counts(organisation_id=actor.organisation.pk, parent=unit.parent)
+            counts_by_parent[key] = subtree_people_counts(
+                organisation_id=actor.organisation.pk, parent=unit.parent
+            )
         rows.append(
             UnitRow(
                 unit=unit,
                 people_in_subtree=counts_by_parent[key].get(unit.path, 0),
-                has_children=unit.child_count > 0,  # type: ignore[attr-defined]
+                has_children=unit.child_count > 0,
             )
         )
     return rows

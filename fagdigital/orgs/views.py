@@ -18,7 +18,9 @@ STRUCTURE_ROLES = (Role.LEADER, Role.COMPETENCE_ADMIN, Role.TOP_MANAGEMENT)
 def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     scope = selectors.scope_for_actor(actor=actor)
     rows = selectors.unit_rows(actor=actor, parent=None)
-    return render(request, "orgs/overview.html", {"rows": rows, "scope": scope, "search_form": PeopleSearchForm()})
+    return render(
+        request, "orgs/overview.html", {"rows": rows, "scope": scope, "search_form": PeopleSearchForm()}
+    )
 
 
 @actor_required(*STRUCTURE_ROLES)
@@ -34,7 +36,10 @@ def unit_detail(request: HttpRequest, actor: Actor, unit_id: int) -> HttpRespons
         "engagements": selectors.unit_people(unit=unit),
     }
     return render_page_or_partial(
-        request, page_template="orgs/unit_detail.html", partial_template="orgs/_unit_children.html", context=context
+        request,
+        page_template="orgs/unit_detail.html",
+        partial_template="orgs/_unit_children.html",
+        context=context,
     )
 
 
@@ -46,7 +51,10 @@ def people(request: HttpRequest, actor: Actor) -> HttpResponse:
         results = selectors.search_people(actor=actor, query=form.cleaned_data["q"])
     context = {"form": form, "results": results, "limit": selectors.SEARCH_LIMIT}
     return render_page_or_partial(
-        request, page_template="orgs/people.html", partial_template="orgs/_people_results.html", context=context
+        request,
+        page_template="orgs/people.html",
+        partial_template="orgs/_people_results.html",
+        context=context,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -17,7 +17,9 @@ P = ParamSpec("P")
 ActorView = Callable[Concatenate[HttpRequest, Actor, P], HttpResponse]
 
 
-def actor_required(*roles: Role) -> Callable[[ActorView[P]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
+def actor_required(
+    *roles: Role,
+) -> Callable[[ActorView[P]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
     """Decorate a view taking (request, actor, ...): anonymous users go to login, others need a role."""
 
     def decorator(view: ActorView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
@@ -30,6 +32,6 @@ def actor_required(*roles: Role) -> Callable[[ActorView[P]], Callable[Concatenat
                 raise PermissionDenied
             return view(request, actor, *args, **kwargs)
 
-        return wrapped
+        return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], wrapped)
 
     return decorator

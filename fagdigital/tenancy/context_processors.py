@@ -14,7 +14,9 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
         return {"actor": None, "current_organisation": None}
 
     def other_memberships() -> list[Any]:
-        return [m for m in memberships_for_user(user=actor.user) if m.organisation_id != actor.organisation.pk]
+        return [
+            m for m in memberships_for_user(user=actor.user) if m.organisation_id != actor.organisation.pk
+        ]
 
     return {
         "actor": actor,

@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.accounts.models import User
+
 from .forms import SwitchOrganisationForm
 from .middleware import SESSION_KEY
 from .selectors import memberships_for_user
@@ -20,9 +22,11 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     form = SwitchOrganisationForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
-    membership = memberships_for_user(user=request.user).filter(  # type: ignore[arg-type]
-        organisation_id=form.cleaned_data["organisation"]
-    ).first()
+    user = request.user
+    assert isinstance(user, User)  # login_required guarantees it
+    membership = (
+        memberships_for_user(user=user).filter(organisation_id=form.cleaned_data["organisation"]).first()
+    )
     if membership is None:
         raise PermissionDenied(SwitchOrganisationForm.error_messages["not_member"])
     request.session[SESSION_KEY] = membership.organisation_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -60,7 +60,7 @@ class OrgUnitFactory(factory.django.DjangoModelFactory[OrgUnit]):
         prefix = parent.path if parent else ""
         kwargs.setdefault("path", prefix + path_step(siblings.count() + 1))
         kwargs.setdefault("depth", len(kwargs["path"]) // PATH_STEP)
-        return super()._create(model_class, *args, **kwargs)
+        return cast(OrgUnit, super()._create(model_class, *args, **kwargs))
 
 
 class JobFunctionFactory(factory.django.DjangoModelFactory[JobFunction]):
@@ -89,7 +89,9 @@ class EngagementFactory(factory.django.DjangoModelFactory[Engagement]):
     person = factory.SubFactory(PersonFactory)
     organisation = factory.SelfAttribute("person.organisation")
     unit = factory.SubFactory(OrgUnitFactory, organisation=factory.SelfAttribute("..organisation"))
-    job_function = factory.SubFactory(JobFunctionFactory, organisation=factory.SelfAttribute("..organisation"))
+    job_function = factory.SubFactory(
+        JobFunctionFactory, organisation=factory.SelfAttribute("..organisation")
+    )
     start_date = dt.date(2020, 1, 1)
     end_date = None
     is_primary = True

@@ -50,7 +50,9 @@ def chromium_path() -> str:
 def browser() -> Iterator[Browser]:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -73,9 +75,11 @@ def page(context: BrowserContext) -> Iterator[Page]:
     csp_violations: list[str] = []
     page.on(
         "console",
-        lambda message: csp_violations.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     page.on("pageerror", lambda error: csp_violations.append(f"page error: {error}"))
     yield page
@@ -99,13 +103,16 @@ def assert_accessible() -> Callable[[Page], None]:
     def check(page: Page) -> None:
         violations = axe_violations(page)
         summary = [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations
         ]
         assert not violations, f"axe-core violations on {page.url}:\n{json.dumps(summary, indent=2)}"
         assert page.locator("h1").count() == 1, f"{page.url} must have exactly one h1"
         width = page.evaluate("document.documentElement.scrollWidth")
         viewport = page.viewport_size or DESKTOP
-        assert width <= viewport["width"], f"{page.url} scrolls sideways at {viewport['width']} px ({width} px wide)"
+        assert width <= viewport["width"], (
+            f"{page.url} scrolls sideways at {viewport['width']} px ({width} px wide)"
+        )
 
     return check
 

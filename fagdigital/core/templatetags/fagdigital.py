@@ -8,14 +8,19 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-_INPUT_CLASS = {"select": "form-select", "textarea": "form-input", "checkbox": "form-checkbox", "radio": "form-radio"}
+_INPUT_CLASS = {
+    "select": "form-select",
+    "textarea": "form-input",
+    "checkbox": "form-checkbox",
+    "radio": "form-radio",
+}
 
 
 @register.simple_tag
 def form_widget(field: BoundField) -> SafeString:
     """Render a form field's widget with DKFDS classes and the ARIA links to its hint and errors."""
     widget_type = field.widget_type
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if widget_type not in {"checkbox", "radioselect", "checkboxselectmultiple", "hidden"}:
         attrs["class"] = _INPUT_CLASS.get(widget_type, "form-input")
     described = []

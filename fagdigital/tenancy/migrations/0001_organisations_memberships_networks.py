@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,79 +14,159 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='navn')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="navn")),
             ],
             options={
-                'verbose_name': 'netværk',
-                'verbose_name_plural': 'netværk',
+                "verbose_name": "netværk",
+                "verbose_name_plural": "netværk",
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('municipality', 'Kommune'), ('education_provider', 'Uddannelsesudbyder'), ('network_operator', 'Netværksoperatør')], max_length=32, verbose_name='type')),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('kommunekode', models.CharField(blank=True, max_length=4, null=True, unique=True, verbose_name='kommunekode')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "Kommune"),
+                            ("education_provider", "Uddannelsesudbyder"),
+                            ("network_operator", "Netværksoperatør"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                (
+                    "kommunekode",
+                    models.CharField(
+                        blank=True, max_length=4, null=True, unique=True, verbose_name="kommunekode"
+                    ),
+                ),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisationer',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'municipality'), _negated=True), ('kommunekode__regex', '^[0-9]{4}$'), _connector='OR'), name='municipality_has_kommunekode')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisationer",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "municipality"), _negated=True),
+                            ("kommunekode__regex", "^[0-9]{4}$"),
+                            _connector="OR",
+                        ),
+                        name="municipality_has_kommunekode",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NetworkMember',
+            name="NetworkMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('named_in_benchmarks', models.BooleanField(default=False, verbose_name='vis navn i benchmark')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='tenancy.network')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "named_in_benchmarks",
+                    models.BooleanField(default=False, verbose_name="vis navn i benchmark"),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="tenancy.network"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="tenancy.organisation"),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='network',
-            name='coordinator',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='coordinated_networks', to='tenancy.organisation'),
+            model_name="network",
+            name="coordinator",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="coordinated_networks",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='network',
-            name='members',
-            field=models.ManyToManyField(related_name='networks', through='tenancy.NetworkMember', to='tenancy.organisation'),
+            model_name="network",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="networks", through="tenancy.NetworkMember", to="tenancy.organisation"
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('roles', models.JSONField(default=list, verbose_name='roller')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("roles", models.JSONField(default=list, verbose_name="roller")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'medlemskab',
-                'verbose_name_plural': 'medlemskaber',
+                "verbose_name": "medlemskab",
+                "verbose_name_plural": "medlemskaber",
             },
         ),
         migrations.AddConstraint(
-            model_name='networkmember',
-            constraint=models.UniqueConstraint(fields=('network', 'organisation'), name='one_network_membership'),
+            model_name="networkmember",
+            constraint=models.UniqueConstraint(
+                fields=("network", "organisation"), name="one_network_membership"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='one_membership_per_user_and_org'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="one_membership_per_user_and_org"
+            ),
         ),
     ]

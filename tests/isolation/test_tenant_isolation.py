@@ -1,0 +1,106 @@
+"""Every URL pattern, for every role, with another organisation's object ids: 404 or 403, never their data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fagdigital.orgs.models import ImportStatus, PeopleImport
+from fagdigital.tenancy.models import Organisation, Role
+from fagdigital.testing.factories import (
+    EngagementFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    OrgUnitFactory,
+    PersonFactory,
+    UnitLeaderFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET_NAME = "Hemmelige Hansen"
+SECRET_UNIT = "Hemmelig Afdeling"
+
+
+def all_patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from all_patterns(entry, route)
+        else:
+            yield route, entry
+
+
+def other_organisation_objects(other: Organisation) -> dict[str, int]:
+    unit = OrgUnitFactory(organisation=other, name=SECRET_UNIT)
+    person = PersonFactory(organisation=other, name=SECRET_NAME)
+    EngagementFactory(person=person, unit=unit)
+    UnitLeaderFactory(unit=unit, person=person)
+    people_import = PeopleImport.objects.create(
+        organisation=other, filename="hemmelig.csv", content=b"", status=ImportStatus.VALIDATED
+    )
+    return {"unit_id": unit.pk, "person_id": person.pk, "import_id": people_import.pk}
+
+
+@pytest.fixture
+def setup() -> dict[str, Any]:
+    mine = OrganisationFactory(name="Min Kommune")
+    other = OrganisationFactory(name="Anden Kommune")
+    my_unit = OrgUnitFactory(organisation=mine)
+    users = {}
+    for role in Role.values:
+        user = UserFactory()
+        MembershipFactory(user=user, organisation=mine, roles=[role])
+        person = PersonFactory(organisation=mine, user=user)
+        EngagementFactory(person=person, unit=my_unit)
+        if role == Role.LEADER:
+            UnitLeaderFactory(unit=my_unit, person=person)
+        users[role] = user
+    return {"users": users, "ids": other_organisation_objects(other)}
+
+
+def test_every_url_with_another_organisations_ids_is_refused_for_every_role(
+    client: Client, setup: dict[str, Any]
+) -> None:
+    ids = setup["ids"]
+    checked = 0
+    for route, _pattern in all_patterns():
+        names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        if not names or route.startswith("i18n/"):
+            continue
+        unknown = set(names) - set(ids)
+        assert not unknown, f"{route}: add other-organisation objects for {unknown} to this test"
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route)
+        for role, user in setup["users"].items():
+            client.force_login(user)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code in {403, 404, 405}, f"{role} {method.upper()} {url}"
+                body = response.content.decode()
+                assert SECRET_NAME not in body and SECRET_UNIT not in body, f"{role} {url} leaks data"
+                checked += 1
+    assert checked > 0
+
+
+def test_pages_without_ids_never_show_another_organisations_data(
+    client: Client, setup: dict[str, Any]
+) -> None:
+    for route, _pattern in all_patterns():
+        if re.search(r"<", route) or route.startswith("i18n/"):
+            continue
+        url = "/" + route
+        for role, user in setup["users"].items():
+            client.force_login(user)
+            for query in ("", "?q=Hemmelige", "?q=Hansen"):
+                response = client.get(url + query)
+                body = response.content.decode()
+                assert SECRET_NAME not in body and SECRET_UNIT not in body, (
+                    f"{role} GET {url}{query} leaks data"
+                )
