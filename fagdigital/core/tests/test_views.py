@@ -28,3 +28,33 @@ def test_login_page_is_danish_by_default(client: Client) -> None:
     assert response.status_code == 200
     assert 'lang="da"' in response.content.decode()
     assert "Log ind" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_error_pages_use_the_site_layout(client: Client) -> None:
+    response = client.get("/findes-ikke/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "Siden findes ikke" in body
+    assert 'class="skipnav"' in body and "<main" in body and "Tilgængelighedserklæring" in body
+    assert body.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_forbidden_page_uses_the_site_layout(client: Client) -> None:
+    from fagdigital.testing.factories import MembershipFactory
+
+    client.force_login(MembershipFactory(roles=["employee"]).user)
+    response = client.get("/struktur/")
+    assert response.status_code == 403
+    assert "Du har ikke adgang til denne side" in response.content.decode()
+
+
+def test_server_error_page_renders_without_a_database() -> None:
+    from django.test import RequestFactory
+
+    from fagdigital.core.views import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Der skete en fejl hos os" in response.content.decode()
