@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fagdigital.accounts",
     "fagdigital.tenancy",
     "fagdigital.orgs",
+    "fagdigital.frameworks",
     "fagdigital.demo",
 ]
 

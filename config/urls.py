@@ -6,6 +6,7 @@ urlpatterns = [
     path("konto/", include("fagdigital.accounts.urls")),
     path("organisation/", include("fagdigital.tenancy.urls")),
     path("struktur/", include("fagdigital.orgs.urls")),
+    path("rammer/", include("fagdigital.frameworks.urls")),
 ]
 
 handler403 = "fagdigital.core.views.permission_denied"

@@ -1,0 +1,360 @@
+"""Demo data: Demo Kommune and Nabo Kommune with one login per role, and large synthetic municipalities.
+
+People, units, engagements and leaders are written only through the people import
+(`people_import_apply`), the same path a municipality's own HR file takes.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from fagdigital.accounts.models import User
+from fagdigital.orgs.models import Person
+from fagdigital.orgs.people_import import ImportRow
+from fagdigital.orgs.services import ImportSummary, people_import_apply
+from fagdigital.tenancy.models import Network, NetworkMember, Organisation, OrganisationKind, Role
+from fagdigital.tenancy.services import MUNICIPALITIES_CSV, membership_grant, municipalities_load
+
+from .generator import demo_rows, generate_rows, nabo_rows
+from .models import SeedFingerprint
+from .names import ascii_fold
+
+DEMO_KOMMUNEKODE = "0999"
+NABO_KOMMUNEKODE = "0998"
+GENERATED_KOMMUNEKODE = "0997"
+DEMO_CODES = frozenset({DEMO_KOMMUNEKODE, NABO_KOMMUNEKODE})
+DEMO_REGION = "Region Midtjylland"
+DEMO_PASSWORD = "demo"  # noqa: S105 -- the demo's documented password; seeding refuses to run without DEBUG
+LOGIN_DOMAIN = "demo.fagdigital.dk"
+PROVIDER_NAME = "Demo Professionshøjskole"
+NETWORK_OPERATOR_NAME = "Demo Kommunenetværk"
+NETWORK_NAME = "Demo-netværket"
+# Real municipalities in the demo network (membership rows only): Aarhus, Odense, Aalborg, Vejle, Herning.
+NETWORK_MUNICIPALITIES = ("0751", "0461", "0851", "0630", "0657")
+# Bump when the seeding changes in a way the rows do not show, so existing demo databases are refreshed.
+SEED_VERSION = "1"
+
+# Where the demo logins sit in Demo Kommune's tree.
+HOME_CARE_AREA = ("Social og Sundhed", "Hjemmeplejen", "Område Nord")
+HOME_CARE_TEAM = (*HOME_CARE_AREA, "Team Nord 1")
+HR_UNIT = ("Administration", "HR")
+DIRECTION_UNIT = ("Direktion",)
+
+Progress = Callable[[str, int, int], None]
+"""Called with a phase label, the rows done and the rows in all."""
+
+
+class DemoSeedRefusedError(Exception):
+    """Demo data (with its well-known password) is only for installations running with DEBUG on."""
+
+
+class MunicipalityCodeRefusedError(ValueError):
+    """Synthetic municipalities must use a fictional kommunekode, never a real or demo one."""
+
+
+@dataclass(frozen=True)
+class SeededOrganisation:
+    name: str
+    rows: int
+    imported: bool  # False when the organisation already held exactly these rows
+    summary: ImportSummary | None
+
+
+@dataclass(frozen=True)
+class DemoSeedResult:
+    organisations: tuple[SeededOrganisation, ...]
+    logins_created: tuple[str, ...]
+    logins: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    organisation: Organisation
+    rows: int
+    units: int
+    depth: int
+    summary: ImportSummary
+
+
+# --- demo -----------------------------------------------------------------------------------------
+
+
+def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None) -> DemoSeedResult:
+    """Build Demo Kommune, Nabo Kommune, a provider, a network and the demo logins. Idempotent.
+
+    An organisation whose rows are unchanged since the last run (same fingerprint) is not imported
+    again, so a second run writes nothing and takes a moment; the logins are checked every time.
+    """
+    if not settings.DEBUG:
+        raise DemoSeedRefusedError(
+            "Demo data has well-known passwords and is only created with DEBUG on (e.g. `./dev demo`)."
+        )
+    demo_people = demo_rows()
+    nabo_people = nabo_rows()
+    with transaction.atomic():
+        demo = _municipality(kommunekode=DEMO_KOMMUNEKODE, name="Demo Kommune", region=DEMO_REGION)
+        nabo = _municipality(kommunekode=NABO_KOMMUNEKODE, name="Nabo Kommune", region=DEMO_REGION)
+        seeded = (
+            _import_once(organisation=demo, key="demo", rows=demo_people, today=today, progress=progress),
+            _import_once(organisation=nabo, key="demo", rows=nabo_people, today=today, progress=progress),
+        )
+        provider = _organisation(kind=OrganisationKind.EDUCATION_PROVIDER, name=PROVIDER_NAME)
+        operator = _organisation(kind=OrganisationKind.NETWORK_OPERATOR, name=NETWORK_OPERATOR_NAME)
+        _network(coordinator=operator, members=[demo, nabo, *_real_municipalities(NETWORK_MUNICIPALITIES)])
+        created = _demo_logins(demo=demo, nabo=nabo, provider=provider, operator=operator, rows=demo_people)
+    return DemoSeedResult(
+        organisations=seeded,
+        logins_created=tuple(created),
+        logins=tuple(login_email(slug) for slug in DEMO_LOGIN_SLUGS),
+    )
+
+
+DEMO_LOGIN_SLUGS = ("medarbejder", "leder", "hr", "direktion", "udbyder", "netvaerk", "admin")
+
+
+def login_email(slug: str) -> str:
+    return f"{slug}@{LOGIN_DOMAIN}"
+
+
+def _municipality(*, kommunekode: str, name: str, region: str) -> Organisation:
+    organisation, created = Organisation.objects.get_or_create(
+        kommunekode=kommunekode,
+        defaults={"kind": OrganisationKind.MUNICIPALITY, "name": name, "region": region},
+    )
+    wanted = {"kind": OrganisationKind.MUNICIPALITY, "name": name, "region": region, "is_active": True}
+    changed = [field for field, value in wanted.items() if getattr(organisation, field) != value]
+    if not created and changed:
+        for field in changed:
+            setattr(organisation, field, wanted[field])
+        organisation.save(update_fields=[*changed, "updated_at"])
+    return organisation
+
+
+def _organisation(*, kind: OrganisationKind, name: str) -> Organisation:
+    organisation, _created = Organisation.objects.get_or_create(kind=kind, name=name, kommunekode=None)
+    return organisation
+
+
+def _real_municipalities(codes: Sequence[str]) -> list[Organisation]:
+    found = list(Organisation.objects.filter(kommunekode__in=codes).order_by("kommunekode"))
+    if len(found) < len(codes):
+        municipalities_load()
+        found = list(Organisation.objects.filter(kommunekode__in=codes).order_by("kommunekode"))
+    return found
+
+
+def _network(*, coordinator: Organisation, members: Sequence[Organisation]) -> Network:
+    network, _created = Network.objects.get_or_create(
+        name=NETWORK_NAME, defaults={"coordinator": coordinator}
+    )
+    if network.coordinator_id != coordinator.pk:
+        network.coordinator = coordinator
+        network.save(update_fields=["coordinator", "updated_at"])
+    present = set(NetworkMember.objects.filter(network=network).values_list("organisation_id", flat=True))
+    NetworkMember.objects.bulk_create(
+        [
+            NetworkMember(network=network, organisation=member)
+            for member in members
+            if member.pk not in present
+        ]
+    )
+    return network
+
+
+def rows_fingerprint(*, organisation: Organisation, rows: Sequence[ImportRow]) -> str:
+    """A hash of what an import of these rows into this organisation would write."""
+    digest = hashlib.sha256(f"{SEED_VERSION}|{organisation.pk}|{organisation.kommunekode}".encode())
+    for row in rows:
+        digest.update(repr(dataclasses.astuple(row)).encode())
+    return digest.hexdigest()
+
+
+def _import_once(
+    *,
+    organisation: Organisation,
+    key: str,
+    rows: Sequence[ImportRow],
+    today: dt.date | None,
+    progress: Progress | None,
+) -> SeededOrganisation:
+    """Import the rows unless exactly these rows were imported into this organisation before."""
+    seed_key = f"{key}:{organisation.kommunekode or organisation.pk}"
+    fingerprint = rows_fingerprint(organisation=organisation, rows=rows)
+    stored = SeedFingerprint.objects.filter(key=seed_key).first()
+    if stored is not None and stored.fingerprint == fingerprint:
+        return SeededOrganisation(name=organisation.name, rows=len(rows), imported=False, summary=None)
+    summary = people_import_apply(
+        organisation=organisation,
+        rows=rows,
+        today=today,
+        end_missing=True,
+        progress=_phase(progress, organisation),
+    )
+    SeedFingerprint.objects.update_or_create(key=seed_key, defaults={"fingerprint": fingerprint})
+    return SeededOrganisation(name=organisation.name, rows=len(rows), imported=True, summary=summary)
+
+
+def _phase(progress: Progress | None, organisation: Organisation) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    label = organisation.name
+
+    def report(done: int, total: int) -> None:
+        progress(label, done, total)
+
+    return report
+
+
+def _first(rows: Sequence[ImportRow], *, unit_path: tuple[str, ...], **match: object) -> ImportRow:
+    for row in rows:
+        if row.unit_path == unit_path and all(getattr(row, name) == value for name, value in match.items()):
+            return row
+    raise LookupError(f"no demo row in {' / '.join(unit_path)} with {match}")
+
+
+@dataclass(frozen=True)
+class _Grant:
+    organisation: Organisation
+    roles: tuple[Role, ...]
+    person: ImportRow | None = None
+
+
+def _demo_logins(
+    *,
+    demo: Organisation,
+    nabo: Organisation,
+    provider: Organisation,
+    operator: Organisation,
+    rows: Sequence[ImportRow],
+) -> list[str]:
+    """One login per role; created once, then only checked (no writes when nothing changed)."""
+    employee = _first(rows, unit_path=HOME_CARE_TEAM, is_leader=False)
+    leader = _first(rows, unit_path=HOME_CARE_AREA, is_leader=True)
+    hr = _first(rows, unit_path=HR_UNIT, job_function="HR-konsulent")
+    director = _first(rows, unit_path=DIRECTION_UNIT, is_leader=True)
+    admin_roles = (Role.PLATFORM_ADMIN, Role.COMPETENCE_ADMIN)
+    logins: dict[str, tuple[str, list[_Grant]]] = {
+        "medarbejder": (employee.name, [_Grant(demo, (Role.EMPLOYEE,), employee)]),
+        "leder": (leader.name, [_Grant(demo, (Role.EMPLOYEE, Role.LEADER), leader)]),
+        "hr": (hr.name, [_Grant(demo, (Role.COMPETENCE_ADMIN, Role.EMPLOYEE), hr)]),
+        "direktion": (director.name, [_Grant(demo, (Role.TOP_MANAGEMENT,), director)]),
+        "udbyder": ("Birgitte Lund Holm", [_Grant(provider, (Role.EDUCATION_PROVIDER,))]),
+        "netvaerk": ("Peter Dahl Kristensen", [_Grant(operator, (Role.NETWORK_COORDINATOR,))]),
+        "admin": ("Platformadministrator", [_Grant(demo, admin_roles), _Grant(nabo, admin_roles)]),
+    }
+    created: list[str] = []
+    password_hash: list[str] = []  # hashed once, when the first login is created
+    for slug, (full_name, grants) in logins.items():
+        staff = slug == "admin"
+        user = User.objects.filter(email=login_email(slug)).first()
+        if user is None:
+            if not password_hash:
+                password_hash.append(make_password(DEMO_PASSWORD))
+            user = User(email=login_email(slug), full_name=full_name, is_staff=staff, is_superuser=staff)
+            user.password = password_hash[0]
+            user.save()
+            created.append(user.email)
+        else:
+            wanted = {"full_name": full_name, "is_staff": staff, "is_superuser": staff, "is_active": True}
+            changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+            if changed:
+                for field in changed:
+                    setattr(user, field, wanted[field])
+                user.save(update_fields=changed)
+        for grant in grants:
+            membership_grant(user=user, organisation=grant.organisation, roles=grant.roles)
+            if grant.person is not None:
+                _link_person(
+                    organisation=grant.organisation, employee_number=grant.person.employee_number, user=user
+                )
+    return created
+
+
+def _link_person(*, organisation: Organisation, employee_number: str, user: User) -> None:
+    """Make the person with this employee number the user's (and no other person in the organisation)."""
+    people = Person.objects.filter(organisation=organisation)
+    people.filter(user=user).exclude(employee_number=employee_number).update(user=None)
+    people.filter(employee_number=employee_number).exclude(user=user).update(user=user)
+
+
+# --- synthetic municipalities ------------------------------------------------------------------------
+
+
+@cache
+def real_kommunekoder() -> frozenset[str]:
+    """The codes of Denmark's 98 municipalities, from the shipped list."""
+    with MUNICIPALITIES_CSV.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["kommunekode"].zfill(4) for row in csv.DictReader(handle))
+
+
+def normalise_kommunekode(kommunekode: str) -> str:
+    code = kommunekode.strip()
+    if not code.isdigit() or len(code) > 4:
+        raise MunicipalityCodeRefusedError(f"{kommunekode!r} is not a kommunekode (up to four digits).")
+    return code.zfill(4)
+
+
+def municipality_generate(
+    *,
+    employees: int,
+    seed: int,
+    kommunekode: str = GENERATED_KOMMUNEKODE,
+    name: str = "Stor Kommune",
+    depth: int = 5,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> GenerateResult:
+    """Create or refresh a synthetic municipality (fictional code) with `employees` people.
+
+    Rows come from `generate_rows` (about employees/18 units, `depth` levels) and are written through
+    the people import; a second run with the same arguments changes nothing, another seed replaces
+    the people (those missing from the new rows are ended).
+    """
+    code = normalise_kommunekode(kommunekode)
+    if code in real_kommunekoder():
+        raise MunicipalityCodeRefusedError(
+            f"{code} is a real municipality's code; use a fictional one (e.g. 0997)."
+        )
+    if code in DEMO_CODES:
+        raise MunicipalityCodeRefusedError(f"{code} belongs to the demo municipalities; use e.g. 0997.")
+    if employees < 1:
+        raise ValueError("employees must be at least 1")
+    if progress is not None:
+        progress("generate", 0, employees)
+    domain = ascii_fold(name).lower().replace(" ", "") + ".dk"
+    rows = generate_rows(
+        employees=employees,
+        seed=seed,
+        depth=depth,
+        email_domain=domain,
+        external_id_prefix=f"generated-{code}",
+    )
+    if progress is not None:
+        progress("generate", len(rows), len(rows))
+    with transaction.atomic():
+        organisation = _municipality(kommunekode=code, name=name, region="")
+        summary = people_import_apply(
+            organisation=organisation,
+            rows=rows,
+            today=today,
+            end_missing=True,
+            progress=_phase(progress, organisation),
+        )
+    units = {row.unit_path for row in rows}
+    return GenerateResult(
+        organisation=organisation,
+        rows=len(rows),
+        units=len(units),
+        depth=max(len(path) for path in units),
+        summary=summary,
+    )
