@@ -15,7 +15,7 @@ def framework_import(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @actor_required(Role.COMPETENCE_ADMIN)
-def framework_import_preview(request: HttpRequest, actor: Actor, import_id: int) -> HttpResponse:
+def framework_import_preview(request: HttpRequest, actor: Actor, framework_import_id: int) -> HttpResponse:
     raise NotImplementedError
 
 
