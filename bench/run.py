@@ -137,8 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     django.setup()
     from django.apps import apps as django_apps  # noqa: PLC0415
     from django.conf import settings  # noqa: PLC0415
-    from django.core.management.color import no_style  # noqa: PLC0415
     from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management.color import no_style  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
     from django.test.utils import setup_databases, teardown_databases  # noqa: PLC0415
 
@@ -151,10 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = {name: load(name, available[name]) for name in wanted}
 
     def reset_database() -> None:
-        """Back to the freshly migrated state (as TransactionTestCase's serialized rollback), sequences too."""
+        """Back to the freshly migrated state, as TransactionTestCase's serialized rollback, sequences too."""
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(connection._test_serialized_contents)  # type: ignore[attr-defined]
-        statements = connection.ops.sequence_reset_sql(no_style(), django_apps.get_models(include_auto_created=True))
+        models = django_apps.get_models(include_auto_created=True)
+        statements = connection.ops.sequence_reset_sql(no_style(), models)
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)

@@ -19,11 +19,18 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from fagdigital.accounts.models import User
+from fagdigital.frameworks.services import default_framework_install, job_functions_map_by_suggestion
 from fagdigital.orgs.models import Person
 from fagdigital.orgs.people_import import ImportRow
 from fagdigital.orgs.services import ImportSummary, people_import_apply
-from fagdigital.tenancy.models import Network, NetworkMember, Organisation, OrganisationKind, Role
-from fagdigital.tenancy.services import MUNICIPALITIES_CSV, membership_grant, municipalities_load
+from fagdigital.tenancy.models import Organisation, OrganisationKind, Role
+from fagdigital.tenancy.services import (
+    MUNICIPALITIES_CSV,
+    membership_grant,
+    municipalities_load,
+    network_ensure,
+    organisation_ensure,
+)
 
 from .generator import demo_rows, generate_rows, nabo_rows
 from .models import SeedFingerprint
@@ -108,9 +115,15 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
             _import_once(organisation=demo, key="demo", rows=demo_people, today=today, progress=progress),
             _import_once(organisation=nabo, key="demo", rows=nabo_people, today=today, progress=progress),
         )
-        provider = _organisation(kind=OrganisationKind.EDUCATION_PROVIDER, name=PROVIDER_NAME)
-        operator = _organisation(kind=OrganisationKind.NETWORK_OPERATOR, name=NETWORK_OPERATOR_NAME)
-        _network(coordinator=operator, members=[demo, nabo, *_real_municipalities(NETWORK_MUNICIPALITIES)])
+        for municipality in (demo, nabo):
+            _framework_with_mapped_roles(organisation=municipality)
+        provider = organisation_ensure(kind=OrganisationKind.EDUCATION_PROVIDER, name=PROVIDER_NAME)
+        operator = organisation_ensure(kind=OrganisationKind.NETWORK_OPERATOR, name=NETWORK_OPERATOR_NAME)
+        network_ensure(
+            name=NETWORK_NAME,
+            coordinator=operator,
+            members=[demo, nabo, *_real_municipalities(NETWORK_MUNICIPALITIES)],
+        )
         created = _demo_logins(demo=demo, nabo=nabo, provider=provider, operator=operator, rows=demo_people)
     return DemoSeedResult(
         organisations=seeded,
@@ -127,22 +140,9 @@ def login_email(slug: str) -> str:
 
 
 def _municipality(*, kommunekode: str, name: str, region: str) -> Organisation:
-    organisation, created = Organisation.objects.get_or_create(
-        kommunekode=kommunekode,
-        defaults={"kind": OrganisationKind.MUNICIPALITY, "name": name, "region": region},
+    return organisation_ensure(
+        kind=OrganisationKind.MUNICIPALITY, name=name, kommunekode=kommunekode, region=region
     )
-    wanted = {"kind": OrganisationKind.MUNICIPALITY, "name": name, "region": region, "is_active": True}
-    changed = [field for field, value in wanted.items() if getattr(organisation, field) != value]
-    if not created and changed:
-        for field in changed:
-            setattr(organisation, field, wanted[field])
-        organisation.save(update_fields=[*changed, "updated_at"])
-    return organisation
-
-
-def _organisation(*, kind: OrganisationKind, name: str) -> Organisation:
-    organisation, _created = Organisation.objects.get_or_create(kind=kind, name=name, kommunekode=None)
-    return organisation
 
 
 def _real_municipalities(codes: Sequence[str]) -> list[Organisation]:
@@ -153,22 +153,10 @@ def _real_municipalities(codes: Sequence[str]) -> list[Organisation]:
     return found
 
 
-def _network(*, coordinator: Organisation, members: Sequence[Organisation]) -> Network:
-    network, _created = Network.objects.get_or_create(
-        name=NETWORK_NAME, defaults={"coordinator": coordinator}
-    )
-    if network.coordinator_id != coordinator.pk:
-        network.coordinator = coordinator
-        network.save(update_fields=["coordinator", "updated_at"])
-    present = set(NetworkMember.objects.filter(network=network).values_list("organisation_id", flat=True))
-    NetworkMember.objects.bulk_create(
-        [
-            NetworkMember(network=network, organisation=member)
-            for member in members
-            if member.pk not in present
-        ]
-    )
-    return network
+def _framework_with_mapped_roles(*, organisation: Organisation) -> None:
+    """The default framework, with the organisation's job functions mapped to its role profiles by name."""
+    framework = default_framework_install(organisation=organisation)
+    job_functions_map_by_suggestion(organisation=organisation, framework=framework)
 
 
 def rows_fingerprint(*, organisation: Organisation, rows: Sequence[ImportRow]) -> str:
@@ -350,6 +338,7 @@ def municipality_generate(
             end_missing=True,
             progress=_phase(progress, organisation),
         )
+        _framework_with_mapped_roles(organisation=organisation)
     units = {row.unit_path for row in rows}
     return GenerateResult(
         organisation=organisation,

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fagdigital.orgs.models import JobFunction
 from fagdigital.tenancy.models import Organisation
 
 from .interchange import DEFAULT_LEVELS, CompetenceData, FrameworkData
-from fagdigital.orgs.models import JobFunction
-
+from .json_format import read_framework_json
 from .models import (
     LEVEL_COUNT,
     Area,
     Competence,
+    CompetenceKind,
     Criticality,
     Framework,
     FrameworkStatus,
@@ -28,6 +31,7 @@ from .models import (
     RoleProfile,
     RoleTarget,
 )
+from .selectors import DIGCOMP_COMPETENCES, framework_as_data, job_function_rows
 
 DEFAULT_FRAMEWORK_JSON = Path(__file__).parent / "data" / "default_framework.json"
 
@@ -53,6 +57,14 @@ def ensure_editable(framework: Framework) -> None:
         )
 
 
+def _lock_editable(framework_id: int) -> Framework:
+    """Lock the framework row for the rest of the transaction, so edits and publishing never interleave,
+    and refuse published and retired versions."""
+    framework = Framework.objects.select_for_update().get(pk=framework_id)
+    ensure_editable(framework)
+    return framework
+
+
 @transaction.atomic
 def framework_create_from_data(
     *,
@@ -64,7 +76,9 @@ def framework_create_from_data(
 ) -> Framework:
     """Create one framework version with everything in `data`, in a fixed number of bulk inserts per level."""
     if version is None:
-        latest = Framework.objects.filter(organisation=organisation, key=data.key).aggregate(v=Max("version"))["v"]
+        latest = Framework.objects.filter(organisation=organisation, key=data.key).aggregate(
+            v=Max("version")
+        )["v"]
         version = (latest or 0) + 1
     levels = data.levels or DEFAULT_LEVELS
     framework = Framework.objects.create(
@@ -77,7 +91,11 @@ def framework_create_from_data(
         description_da=data.description.da,
         description_en=data.description.en,
         levels=[
-            {"number": lv.number, "name": {"da": lv.name.da, "en": lv.name.en}, "digcomp_levels": list(lv.digcomp_levels)}
+            {
+                "number": lv.number,
+                "name": {"da": lv.name.da, "en": lv.name.en},
+                "digcomp_levels": list(lv.digcomp_levels),
+            }
             for lv in levels
         ],
         based_on=based_on,
@@ -122,7 +140,7 @@ def framework_create_from_data(
             )
             for area_row, parent, index, item in level_items
         )
-        next_items = []
+        next_items: list[tuple[Area, Competence | None, int, CompetenceData]] = []
         for row, (area_row, _parent, _index, item) in zip(rows, level_items, strict=True):
             by_code[item.code] = row
             next_items += [(area_row, row, i, child) for i, child in enumerate(item.children)]
@@ -142,7 +160,7 @@ def framework_create_from_data(
     related_model = Competence.related.through
     related_model.objects.bulk_create(
         (
-            related_model(from_competence=by_code[item.code], to_competence=by_code[code])
+            related_model(from_competence=by_code[item.code], to_competence=by_code[code])  # type: ignore[misc]
             for item in all_competences
             for code in item.related
             if code in by_code
@@ -193,7 +211,9 @@ def framework_create_from_data(
 def publication_problems(*, framework: Framework) -> list[str]:
     """What must be fixed before a version can be published (empty when it is ready)."""
     problems = []
-    competences = list(Competence.objects.filter(framework=framework).prefetch_related("descriptors", "children"))
+    competences = list(
+        Competence.objects.filter(framework=framework).prefetch_related("descriptors", "children")
+    )
     if not competences:
         problems.append(_("Rammen har ingen kompetencer."))
     for competence in competences:
@@ -229,8 +249,6 @@ def framework_publish(*, framework: Framework) -> Framework:
 @transaction.atomic
 def framework_new_version(*, framework: Framework) -> Framework:
     """A draft copy of `framework` as the next version. Refused when a draft already exists."""
-    from .selectors import framework_as_data
-
     existing = Framework.objects.filter(
         organisation=framework.organisation, key=framework.key, status=FrameworkStatus.DRAFT
     ).first()
@@ -248,8 +266,6 @@ def framework_new_version(*, framework: Framework) -> Framework:
 @transaction.atomic
 def default_framework_install(*, organisation: Organisation) -> Framework:
     """Install the bundled "Digital faglighed i velfærden" as a published framework. Idempotent."""
-    from .json_format import read_framework_json
-
     data, problems = read_framework_json(DEFAULT_FRAMEWORK_JSON.read_bytes())
     if data is None:
         raise FrameworkInvalidError([str(p) for p in problems])
@@ -261,11 +277,12 @@ def default_framework_install(*, organisation: Organisation) -> Framework:
     )
 
 
+@transaction.atomic
 def role_target_set(
     *, role_profile: RoleProfile, competence: Competence, level: int | None, criticality: str | None
 ) -> RoleTarget | None:
     """Set (or with level None, remove) a role profile's target for one competence."""
-    ensure_editable(role_profile.framework)
+    _lock_editable(role_profile.framework_id)
     if competence.framework_id != role_profile.framework_id:
         raise ValueError("competence and role profile belong to different frameworks")
     if level is None:
@@ -276,7 +293,11 @@ def role_target_set(
     target, _created = RoleTarget.objects.update_or_create(
         role_profile=role_profile,
         competence=competence,
-        defaults={"organisation": role_profile.organisation, "level": level, "criticality": criticality},
+        defaults={
+            "organisation_id": role_profile.organisation_id,
+            "level": level,
+            "criticality": criticality,
+        },
     )
     return target
 
@@ -291,11 +312,15 @@ def job_function_mappings_set(
     Returns the number of mappings changed.
     """
     valid_codes = set(RoleProfile.objects.filter(framework=framework).values_list("code", flat=True))
-    own_ids = set(JobFunction.objects.filter(organisation=organisation, pk__in=mappings).values_list("pk", flat=True))
+    own_ids = set(
+        JobFunction.objects.filter(organisation=organisation, pk__in=mappings).values_list("pk", flat=True)
+    )
     unknown_ids = set(mappings) - own_ids
     unknown_codes = {code for code in mappings.values() if code is not None} - valid_codes
     if unknown_ids or unknown_codes:
-        raise ValueError(f"unknown job functions {sorted(unknown_ids)} or role profiles {sorted(unknown_codes)}")
+        raise ValueError(
+            f"unknown job functions {sorted(unknown_ids)} or role profiles {sorted(unknown_codes)}"
+        )
     existing = {
         m.job_function_id: m
         for m in JobFunctionMapping.objects.filter(organisation=organisation, framework_key=framework.key)
@@ -323,12 +348,267 @@ def job_function_mappings_set(
 
 
 def job_functions_map_by_suggestion(*, organisation: Organisation, framework: Framework) -> int:
-    """Map every unmapped job function that has a confident suggestion (used when setting up a municipality)."""
-    from .selectors import job_function_rows
-
-    suggestions = {
+    """Map every unmapped job function that has a confident suggestion (when setting up a municipality)."""
+    suggestions: dict[int, str | None] = {
         row.job_function.pk: row.suggested_code
         for row in job_function_rows(organisation=organisation, framework=framework)
         if row.mapped_code is None and row.suggested_code is not None
     }
     return job_function_mappings_set(organisation=organisation, framework=framework, mappings=suggestions)
+
+
+# --- Editing a draft -------------------------------------------------------------------------------------
+# Every edit locks the framework row (`_lock_editable`) and is refused with FrameworkLockedError once the
+# version is published or retired. Codes are set at creation and never changed: they tie versions together
+# (differences, job function mappings, exports) across versions.
+
+
+def _clean_codes(values: Iterable[str]) -> list[str]:
+    """Trimmed, without blanks and duplicates, in the order given."""
+    return list(dict.fromkeys(value.strip() for value in values if value.strip()))
+
+
+@transaction.atomic
+def framework_update(
+    *,
+    framework: Framework,
+    name_da: str,
+    name_en: str = "",
+    description_da: str = "",
+    description_en: str = "",
+) -> Framework:
+    framework = _lock_editable(framework.pk)
+    framework.name_da, framework.name_en = name_da.strip(), name_en.strip()
+    framework.description_da, framework.description_en = description_da.strip(), description_en.strip()
+    framework.save(update_fields=["name_da", "name_en", "description_da", "description_en", "updated_at"])
+    return framework
+
+
+@transaction.atomic
+def area_create(
+    *,
+    framework: Framework,
+    code: str,
+    name_da: str,
+    name_en: str = "",
+    description_da: str = "",
+    description_en: str = "",
+) -> Area:
+    """A new focus area, placed last."""
+    framework = _lock_editable(framework.pk)
+    last = Area.objects.filter(framework=framework).aggregate(p=Max("position"))["p"]
+    return Area.objects.create(
+        organisation_id=framework.organisation_id,
+        framework=framework,
+        code=code.strip(),
+        name_da=name_da.strip(),
+        name_en=name_en.strip(),
+        description_da=description_da.strip(),
+        description_en=description_en.strip(),
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def area_update(
+    *, area: Area, name_da: str, name_en: str = "", description_da: str = "", description_en: str = ""
+) -> Area:
+    _lock_editable(area.framework_id)
+    area.name_da, area.name_en = name_da.strip(), name_en.strip()
+    area.description_da, area.description_en = description_da.strip(), description_en.strip()
+    area.save(update_fields=["name_da", "name_en", "description_da", "description_en", "updated_at"])
+    return area
+
+
+def _check_competence_fields(kind: str, digcomp: Iterable[str]) -> None:
+    if kind not in CompetenceKind.values:
+        raise ValueError(f"unknown competence kind {kind!r}")
+    unknown = set(digcomp) - set(DIGCOMP_COMPETENCES)
+    if unknown:
+        raise ValueError(f"unknown DigComp references {sorted(unknown)}")
+
+
+@transaction.atomic
+def competence_create(
+    *,
+    area: Area,
+    code: str,
+    name_da: str,
+    name_en: str = "",
+    description_da: str = "",
+    description_en: str = "",
+    kind: str = CompetenceKind.INTEGRATED,
+    digcomp: Sequence[str] = (),
+    it_system_categories: Sequence[str] = (),
+    parent: Competence | None = None,
+) -> Competence:
+    """A new competence, placed last in its area (or below `parent`, in the same area)."""
+    framework = _lock_editable(area.framework_id)
+    if parent is not None and parent.area_id != area.pk:
+        raise ValueError("the parent competence is in another area")
+    digcomp = _clean_codes(digcomp)
+    _check_competence_fields(kind, digcomp)
+    siblings = Competence.objects.filter(framework=framework, area=area, parent=parent)
+    last = siblings.aggregate(p=Max("position"))["p"]
+    return Competence.objects.create(
+        organisation_id=framework.organisation_id,
+        framework=framework,
+        area=area,
+        parent=parent,
+        code=code.strip(),
+        name_da=name_da.strip(),
+        name_en=name_en.strip(),
+        description_da=description_da.strip(),
+        description_en=description_en.strip(),
+        kind=kind,
+        digcomp=digcomp,
+        it_system_categories=_clean_codes(it_system_categories),
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def competence_update(
+    *,
+    competence: Competence,
+    name_da: str,
+    name_en: str = "",
+    description_da: str = "",
+    description_en: str = "",
+    kind: str = CompetenceKind.INTEGRATED,
+    digcomp: Sequence[str] = (),
+    it_system_categories: Sequence[str] = (),
+) -> Competence:
+    _lock_editable(competence.framework_id)
+    digcomp = _clean_codes(digcomp)
+    _check_competence_fields(kind, digcomp)
+    competence.name_da, competence.name_en = name_da.strip(), name_en.strip()
+    competence.description_da, competence.description_en = description_da.strip(), description_en.strip()
+    competence.kind = kind
+    competence.digcomp = digcomp
+    competence.it_system_categories = _clean_codes(it_system_categories)
+    competence.save(
+        update_fields=[
+            "name_da",
+            "name_en",
+            "description_da",
+            "description_en",
+            "kind",
+            "digcomp",
+            "it_system_categories",
+            "updated_at",
+        ]
+    )
+    return competence
+
+
+@transaction.atomic
+def descriptor_update(
+    *, competence: Competence, level: int, text_da: str, text_en: str = ""
+) -> LevelDescriptor | None:
+    """Set what a person at `level` does; with both texts empty the descriptor is removed."""
+    _lock_editable(competence.framework_id)
+    if not 1 <= level <= LEVEL_COUNT:
+        raise ValueError(f"level must be 1 to {LEVEL_COUNT}")
+    text_da, text_en = text_da.strip(), text_en.strip()
+    if not text_da and not text_en:
+        LevelDescriptor.objects.filter(competence=competence, level=level).delete()
+        return None
+    descriptor, _created = LevelDescriptor.objects.update_or_create(
+        competence=competence,
+        level=level,
+        defaults={"organisation_id": competence.organisation_id, "text_da": text_da, "text_en": text_en},
+    )
+    return descriptor
+
+
+@transaction.atomic
+def role_profile_create(
+    *,
+    framework: Framework,
+    code: str,
+    name_da: str,
+    name_en: str = "",
+    description_da: str = "",
+    description_en: str = "",
+    job_function_names: Sequence[str] = (),
+) -> RoleProfile:
+    """A new role profile, placed last."""
+    framework = _lock_editable(framework.pk)
+    last = RoleProfile.objects.filter(framework=framework).aggregate(p=Max("position"))["p"]
+    return RoleProfile.objects.create(
+        organisation_id=framework.organisation_id,
+        framework=framework,
+        code=code.strip(),
+        name_da=name_da.strip(),
+        name_en=name_en.strip(),
+        description_da=description_da.strip(),
+        description_en=description_en.strip(),
+        job_function_names=_clean_codes(job_function_names),
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def role_profile_update(
+    *,
+    role_profile: RoleProfile,
+    name_da: str,
+    name_en: str = "",
+    description_da: str = "",
+    description_en: str = "",
+    job_function_names: Sequence[str] = (),
+) -> RoleProfile:
+    _lock_editable(role_profile.framework_id)
+    role_profile.name_da, role_profile.name_en = name_da.strip(), name_en.strip()
+    role_profile.description_da, role_profile.description_en = description_da.strip(), description_en.strip()
+    role_profile.job_function_names = _clean_codes(job_function_names)
+    role_profile.save(
+        update_fields=[
+            "name_da",
+            "name_en",
+            "description_da",
+            "description_en",
+            "job_function_names",
+            "updated_at",
+        ]
+    )
+    return role_profile
+
+
+MoveDirection = Literal["up", "down"]
+
+
+@transaction.atomic
+def item_move(*, item: Area | Competence | RoleProfile, direction: MoveDirection) -> bool:
+    """Move an area, competence or role profile one place up or down among its siblings.
+
+    Siblings are renumbered 0, 1, 2, ... in their shown order, so equal or missing positions (from imports)
+    are straightened out on the way. Returns False when the item is already first (or last).
+    """
+    _lock_editable(item.framework_id)
+    siblings: list[Area] | list[Competence] | list[RoleProfile]
+    if isinstance(item, Area):
+        siblings = list(Area.objects.filter(framework_id=item.framework_id).order_by("position", "code"))
+    elif isinstance(item, Competence):
+        siblings = list(
+            Competence.objects.filter(
+                framework_id=item.framework_id, area_id=item.area_id, parent_id=item.parent_id
+            ).order_by("position", "code")
+        )
+    else:
+        siblings = list(
+            RoleProfile.objects.filter(framework_id=item.framework_id).order_by("position", "name_da")
+        )
+    order = [sibling.pk for sibling in siblings]
+    index = order.index(item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(order):
+        return False
+    order[index], order[other] = order[other], order[index]
+    current = {sibling.pk: sibling.position for sibling in siblings}
+    model = type(item)
+    for position, pk in enumerate(order):
+        if current[pk] != position:
+            model.objects.filter(pk=pk).update(position=position)
+    return True

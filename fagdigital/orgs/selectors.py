@@ -15,7 +15,7 @@ from django.utils import timezone
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
 
-from .models import PATH_STEP, Engagement, OrgUnit, Person, UnitLeader
+from .models import PATH_STEP, Engagement, OrgUnit, PeopleImport, Person, UnitLeader
 
 SEARCH_LIMIT = 50
 
@@ -235,4 +235,26 @@ def search_people(*, actor: Actor, query: str) -> list[Person]:
         people.order_by("name").prefetch_related(Prefetch("engagements", queryset=active, to_attr="active"))[
             :SEARCH_LIMIT
         ]
+    )
+
+
+def get_people_import_for_user(*, actor: Actor, import_id: int) -> PeopleImport:
+    """A people import of the actor's organisation, for competence admins only; 404 otherwise."""
+    if not actor.has_role(Role.COMPETENCE_ADMIN):
+        raise Http404
+    found = PeopleImport.objects.filter(organisation=actor.organisation, pk=import_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def recent_people_imports(*, actor: Actor, limit: int = 10) -> list[PeopleImport]:
+    """The organisation's latest people imports (without their file content), newest first."""
+    if not actor.has_role(Role.COMPETENCE_ADMIN):
+        return []
+    return list(
+        PeopleImport.objects.filter(organisation=actor.organisation)
+        .select_related("uploaded_by")
+        .defer("content", "preview", "outcome")
+        .order_by("-created_at")[:limit]
     )

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from fagdigital.accounts.models import User
 
-from .models import Membership, Organisation, OrganisationKind, Role
+from .models import Membership, Network, NetworkMember, Organisation, OrganisationKind, Role
 
 MUNICIPALITIES_CSV = Path(__file__).parent / "data" / "kommuner.csv"
 # Official names that are not "<navn> Kommune".
@@ -53,3 +53,36 @@ def membership_grant(*, user: User, organisation: Organisation, roles: Iterable[
         membership.roles = merged
         membership.save(update_fields=["roles", "updated_at"])
     return membership
+
+
+def organisation_ensure(
+    *, kind: OrganisationKind, name: str, kommunekode: str | None = None, region: str = ""
+) -> Organisation:
+    """The organisation with this kommunekode (or, without one, this kind and name), created or updated."""
+    if kommunekode is not None:
+        organisation, created = Organisation.objects.get_or_create(
+            kommunekode=kommunekode, defaults={"kind": kind, "name": name, "region": region}
+        )
+    else:
+        organisation, created = Organisation.objects.get_or_create(kind=kind, name=name, kommunekode=None)
+    wanted = {"kind": kind, "name": name, "is_active": True} | ({"region": region} if kommunekode else {})
+    changed = [field for field, value in wanted.items() if getattr(organisation, field) != value]
+    if not created and changed:
+        for field in changed:
+            setattr(organisation, field, wanted[field])
+        organisation.save(update_fields=[*changed, "updated_at"])
+    return organisation
+
+
+@transaction.atomic
+def network_ensure(*, name: str, coordinator: Organisation, members: Iterable[Organisation]) -> Network:
+    """The network with this name, coordinated by `coordinator`, with at least these members."""
+    network, _created = Network.objects.get_or_create(name=name, defaults={"coordinator": coordinator})
+    if network.coordinator_id != coordinator.pk:
+        network.coordinator = coordinator
+        network.save(update_fields=["coordinator", "updated_at"])
+    present = set(NetworkMember.objects.filter(network=network).values_list("organisation_id", flat=True))
+    NetworkMember.objects.bulk_create(
+        NetworkMember(network=network, organisation=member) for member in members if member.pk not in present
+    )
+    return network

@@ -20,7 +20,7 @@ from fagdigital.demo.generator import (
     walk,
 )
 from fagdigital.demo.names import ascii_fold, email_local_part
-from fagdigital.orgs.people_import import ImportRow
+from fagdigital.orgs.people_import import ImportRow, check_rows
 
 EMAIL = re.compile(r"^[a-z-]+\.[a-z-]+\.\d{3,}@[a-z]+\.dk$")
 
@@ -45,6 +45,7 @@ def assert_valid(rows: Sequence[ImportRow]) -> None:
     for path in units:
         assert all(path[:level] in units for level in range(1, len(path))), f"{path}: every ancestor has rows"
     assert [row.line for row in rows] == list(range(2, len(rows) + 2))
+    assert [problem.message for problem in check_rows(rows)] == [], "the people import accepts the rows"
 
 
 def test_generate_rows_is_deterministic_per_seed() -> None:

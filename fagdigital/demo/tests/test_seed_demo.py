@@ -14,7 +14,13 @@ from django.test import override_settings
 
 from fagdigital.accounts.models import User
 from fagdigital.demo.generator import demo_rows, nabo_rows
-from fagdigital.demo.services import HOME_CARE_AREA, NETWORK_MUNICIPALITIES, demo_seed, login_email
+from fagdigital.demo.services import (
+    DEMO_KOMMUNEKODE,
+    HOME_CARE_AREA,
+    NETWORK_MUNICIPALITIES,
+    demo_seed,
+    login_email,
+)
 from fagdigital.orgs.models import Engagement, OrgUnit, Person, UnitLeader
 from fagdigital.orgs.selectors import led_unit_paths, visible_people
 from fagdigital.tenancy.actor import Actor
@@ -164,3 +170,29 @@ def test_generate_municipality_refuses_real_and_demo_codes(code: str) -> None:
     with pytest.raises(CommandError):
         call_command("generate_municipality", "--employees", "50", "--kommunekode", code, stdout=StringIO())
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_demo_has_the_default_framework_with_its_job_functions_mapped() -> None:
+    from fagdigital.frameworks.models import Framework, FrameworkStatus, JobFunctionMapping
+    from fagdigital.frameworks.selectors import role_profile_for_person
+    from fagdigital.orgs.models import Person
+
+    demo_seed()
+    demo = Organisation.objects.get(kommunekode=DEMO_KOMMUNEKODE)
+    framework = Framework.objects.get(organisation=demo)
+    assert framework.status == FrameworkStatus.PUBLISHED
+    mapped = set(
+        JobFunctionMapping.objects.filter(organisation=demo).values_list("role_profile_code", flat=True)
+    )
+    assert {
+        "sosu-hjaelper",
+        "sosu-assistent",
+        "sygeplejerske",
+        "paedagog",
+        "laerer",
+        "socialraadgiver",
+    } <= mapped
+    employee = Person.objects.get(organisation=demo, user__email="medarbejder@demo.fagdigital.dk")
+    assert role_profile_for_person(person=employee, framework=framework) is not None

@@ -6,6 +6,8 @@ import time
 
 from django.core.management.base import OutputWrapper
 
+from fagdigital.orgs.services import ImportRowsInvalid, ImportSummary
+
 STEP_PERCENT = 10
 
 
@@ -26,3 +28,20 @@ class ProgressPrinter:
         elapsed = time.perf_counter() - self.started
         self.out.write(f"  {phase}: {done:,}/{total:,} ({percent} %) after {elapsed:.1f} s")
         self.out.flush()
+
+
+def summary_text(summary: ImportSummary | None) -> str:
+    """The import's non-zero counts, e.g. "people_created 1982, units_created 134"."""
+    if summary is None:
+        return "no changes"
+    counts = [f"{name} {value}" for name, value in summary.as_json().items() if value]
+    return ", ".join(counts) or "no changes"
+
+
+def rows_refused(invalid: ImportRowsInvalid, *, shown: int = 5) -> str:
+    """The people import refused the generated rows (a generator bug): say why, briefly."""
+    lines = [problem.message for problem in invalid.problems[:shown]]
+    more = len(invalid.problems) - shown
+    if more > 0:
+        lines.append(f"... and {more} more")
+    return "The people import refused the generated rows:\n" + "\n".join(lines)

@@ -10,8 +10,9 @@ from fagdigital.demo.services import (
     MunicipalityCodeRefusedError,
     municipality_generate,
 )
+from fagdigital.orgs.services import ImportRowsInvalid
 
-from ._progress import ProgressPrinter
+from ._progress import ProgressPrinter, rows_refused, summary_text
 
 
 class Command(BaseCommand):
@@ -51,10 +52,12 @@ class Command(BaseCommand):
             )
         except MunicipalityCodeRefusedError as error:
             raise CommandError(str(error)) from error
+        except ImportRowsInvalid as invalid:
+            raise CommandError(rows_refused(invalid)) from invalid
         elapsed = time.perf_counter() - started
         organisation = result.organisation
         self.stdout.write(
             f"{organisation.name} ({organisation.kommunekode}): {result.rows:,} people "
-            f"in {result.units:,} units, depth {result.depth}. {result.summary}"
+            f"in {result.units:,} units, depth {result.depth} ({summary_text(result.summary)})"
         )
         self.stdout.write(self.style.SUCCESS(f"Done in {elapsed:.1f} s"))

@@ -6,8 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from fagdigital.demo.services import DEMO_PASSWORD, DemoSeedRefusedError, demo_seed
+from fagdigital.orgs.services import ImportRowsInvalid
 
-from ._progress import ProgressPrinter
+from ._progress import ProgressPrinter, rows_refused, summary_text
 
 
 class Command(BaseCommand):
@@ -23,9 +24,12 @@ class Command(BaseCommand):
             result = demo_seed(progress=printer)
         except DemoSeedRefusedError as error:
             raise CommandError(str(error)) from error
+        except ImportRowsInvalid as invalid:
+            raise CommandError(rows_refused(invalid)) from invalid
         for seeded in result.organisations:
             if seeded.imported:
-                self.stdout.write(f"{seeded.name}: imported {seeded.rows} people ({seeded.summary})")
+                changes = summary_text(seeded.summary)
+                self.stdout.write(f"{seeded.name}: imported {seeded.rows} people ({changes})")
             else:
                 self.stdout.write(f"{seeded.name}: already seeded ({seeded.rows} people), nothing to do")
         for email in result.logins_created:
