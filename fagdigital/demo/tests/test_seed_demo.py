@@ -21,6 +21,8 @@ from fagdigital.demo.services import (
     demo_seed,
     login_email,
 )
+from fagdigital.frameworks.models import Framework, FrameworkStatus, JobFunctionMapping
+from fagdigital.frameworks.selectors import role_profile_for_person
 from fagdigital.orgs.models import Engagement, OrgUnit, Person, UnitLeader
 from fagdigital.orgs.selectors import led_unit_paths, visible_people
 from fagdigital.tenancy.actor import Actor
@@ -175,10 +177,6 @@ def test_generate_municipality_refuses_real_and_demo_codes(code: str) -> None:
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
 def test_demo_has_the_default_framework_with_its_job_functions_mapped() -> None:
-    from fagdigital.frameworks.models import Framework, FrameworkStatus, JobFunctionMapping
-    from fagdigital.frameworks.selectors import role_profile_for_person
-    from fagdigital.orgs.models import Person
-
     demo_seed()
     demo = Organisation.objects.get(kommunekode=DEMO_KOMMUNEKODE)
     framework = Framework.objects.get(organisation=demo)
