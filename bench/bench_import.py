@@ -6,6 +6,8 @@ Figures (seconds; baseline and ratio as in every benchmark here):
 - people_import_apply: `people_import_apply` of those rows into an empty organisation (creates every
   unit, job function, person, engagement and leader).
 - people_import_reapply: the same rows again (nothing changes: the cost of comparing).
+- people_import_reapply_changed: then a file where everyone is renamed, every fourth person moves to
+  another team and the last tenth are missing (their engagements end): the cost of many updates.
 baseline: seconds to bulk_create the same number of bare Person rows in the same run (then deleted);
 ratio: value / baseline.
 
@@ -15,6 +17,7 @@ Run through `./dev bench import` (or `./dev bench import --set employees=5000`).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import time
 from typing import Any
@@ -152,6 +155,20 @@ def run(*, employees: int = DEFAULT_EMPLOYEES, **_ignored: Any) -> dict[str, dic
     if again.people_unchanged != len(parsed.rows) or again.has_changes:
         raise RuntimeError(f"re-import changed something: {again}")
 
+    teams = sorted({row.unit_path for row in parsed.rows if len(row.unit_path) == len(FAN_OUT)})
+    keep = len(parsed.rows) - len(parsed.rows) // 10
+    changed_rows = [
+        dataclasses.replace(
+            row,
+            name=f"{row.name} Ændret",
+            unit_path=teams[index % len(teams)] if index % 4 == 0 and not row.is_leader else row.unit_path,
+        )
+        for index, row in enumerate(parsed.rows[:keep])
+    ]
+    started = time.perf_counter()
+    changed = people_import_apply(organisation=organisation, rows=changed_rows)
+    changed_seconds = time.perf_counter() - started
+
     baseline = baseline_bulk_create(count=len(parsed.rows))
     _delete_organisation_rows(organisation)
     rows = len(parsed.rows)
@@ -159,7 +176,9 @@ def run(*, employees: int = DEFAULT_EMPLOYEES, **_ignored: Any) -> dict[str, dic
         f"    {rows:,} rows ({len(data) / 1e6:.1f} MB), {first.units_created:,} units: "
         f"read {read_seconds:.2f} s ({rows / read_seconds:,.0f} rows/s), "
         f"apply {apply_seconds:.2f} s ({rows / apply_seconds:,.0f} rows/s), "
-        f"re-apply {reapply_seconds:.2f} s, bare bulk_create {baseline:.2f} s",
+        f"re-apply {reapply_seconds:.2f} s, re-apply with {changed.people_updated:,} changed people and "
+        f"{changed.engagements_ended:,} engagements ended {changed_seconds:.2f} s, "
+        f"bare bulk_create {baseline:.2f} s",
         flush=True,
     )
     suffix = "" if employees == DEFAULT_EMPLOYEES else f"_{employees}"
@@ -167,4 +186,5 @@ def run(*, employees: int = DEFAULT_EMPLOYEES, **_ignored: Any) -> dict[str, dic
         f"people_import_read{suffix}": _entry(read_seconds, baseline),
         f"people_import_apply{suffix}": _entry(apply_seconds, baseline),
         f"people_import_reapply{suffix}": _entry(reapply_seconds, baseline),
+        f"people_import_reapply_changed{suffix}": _entry(changed_seconds, baseline),
     }

@@ -20,9 +20,8 @@ from django.db import transaction
 
 from fagdigital.accounts.models import User
 from fagdigital.frameworks.services import default_framework_install, job_functions_map_by_suggestion
-from fagdigital.orgs.models import Person
 from fagdigital.orgs.people_import import ImportRow
-from fagdigital.orgs.services import ImportSummary, people_import_apply
+from fagdigital.orgs.services import ImportSummary, people_import_apply, person_link_user
 from fagdigital.tenancy.models import Organisation, OrganisationKind, Role
 from fagdigital.tenancy.services import (
     MUNICIPALITIES_CSV,
@@ -262,17 +261,10 @@ def _demo_logins(
         for grant in grants:
             membership_grant(user=user, organisation=grant.organisation, roles=grant.roles)
             if grant.person is not None:
-                _link_person(
+                person_link_user(
                     organisation=grant.organisation, employee_number=grant.person.employee_number, user=user
                 )
     return created
-
-
-def _link_person(*, organisation: Organisation, employee_number: str, user: User) -> None:
-    """Make the person with this employee number the user's (and no other person in the organisation)."""
-    people = Person.objects.filter(organisation=organisation)
-    people.filter(user=user).exclude(employee_number=employee_number).update(user=None)
-    people.filter(employee_number=employee_number).exclude(user=user).update(user=user)
 
 
 # --- synthetic municipalities ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
@@ -259,6 +260,19 @@ class CompareForm(forms.Form):
         self.fields["mod"].choices = choices  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class MappingEntry:
+    row: JobFunctionRow
+    field: forms.BoundField
+    mapped_name: str
+    suggested_name: str
+
+    @property
+    def is_suggestion(self) -> bool:
+        """Unmapped, and the select is pre-filled with a suggestion by name."""
+        return self.row.mapped_code is None and self.row.suggested_code is not None
+
+
 class JobFunctionMappingForm(forms.Form):
     """One role profile select per job function, pre-selected with the mapping or else the suggestion."""
 
@@ -266,7 +280,8 @@ class JobFunctionMappingForm(forms.Form):
         self, *args: Any, rows: list[JobFunctionRow], role_profiles: list[RoleProfile], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        known = {role.code for role in role_profiles}
+        self.role_names = {role.code: role.t("name") for role in role_profiles}
+        known = set(self.role_names)
         base_choices = [("", _("Ikke knyttet")), *[(role.code, role.t("name")) for role in role_profiles]]
         self.rows = rows
         for row in rows:
@@ -274,12 +289,28 @@ class JobFunctionMappingForm(forms.Form):
             if row.mapped_code and row.mapped_code not in known:
                 label = _("%(code)s (findes ikke i denne version)") % {"code": row.mapped_code}
                 choices.append((row.mapped_code, label))
+            suggested = row.mapped_code is None and row.suggested_code is not None
             self.fields[self.field_name(row)] = forms.ChoiceField(
                 label=_("Rolleprofil for %(name)s") % {"name": row.job_function.name},
                 choices=choices,
                 required=False,
                 initial=row.mapped_code or row.suggested_code or "",
+                error_messages={"invalid_choice": _("Vælg en af rammens rolleprofiler på listen.")},
+                widget=forms.Select(
+                    attrs={"aria-describedby": f"suggestion-{row.job_function.pk}"} if suggested else {}
+                ),
             )
+
+    def entries(self) -> list[MappingEntry]:
+        return [
+            MappingEntry(
+                row=row,
+                field=self[self.field_name(row)],
+                mapped_name=self.role_names.get(row.mapped_code or "", row.mapped_code or ""),
+                suggested_name=self.role_names.get(row.suggested_code or "", ""),
+            )
+            for row in self.rows
+        ]
 
     @staticmethod
     def field_name(row: JobFunctionRow) -> str:

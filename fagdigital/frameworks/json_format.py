@@ -1,15 +1,22 @@
 """The fagdigital framework JSON format (docs/framework-format.md, schema in schema/framework.schema.json).
 
 Reading validates everything and names each problem by its JSON path (e.g. `$.areas[2].competences[0].code`);
-it returns either data or problems, never half a framework.
+it returns either data or problems, never half a framework. Unknown keys are reported, not ignored, so a
+misspelt field never silently disappears.
+
+The module also holds what both file formats share: the limits of the database fields, the DigComp 2.2
+references, and the dispatch from a format name (`json`, `moodle-csv`) to its reader and writer.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .interchange import (
@@ -28,14 +35,97 @@ from .models import LEVEL_COUNT, CompetenceKind, Criticality
 FORMAT = "fagdigital-framework"
 FORMAT_VERSION = 1
 
+# The database's limits (models.py), checked before writing, so a long text is a problem, not a crash.
+KEY_MAX = 100
+NAME_MAX = 200
+COMPETENCE_NAME_MAX = 300
+AREA_CODE_MAX = 50
+COMPETENCE_CODE_MAX = 100
+SLUG_MAX = 100
+VENDOR_MAX = 200
+# Competences may be nested this deep below their area (Moodle frameworks are trees; this keeps them sane).
+MAX_DEPTH = 20
+# The 21 competences of DigComp 2.2 and its 8 proficiency levels.
+DIGCOMP_COMPETENCES = (
+    *(f"1.{n}" for n in range(1, 4)),
+    *(f"2.{n}" for n in range(1, 7)),
+    *(f"3.{n}" for n in range(1, 5)),
+    *(f"4.{n}" for n in range(1, 5)),
+    *(f"5.{n}" for n in range(1, 5)),
+)
+DIGCOMP_LEVEL_MAX = 8
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Problem(Protocol):
+    """What every reader reports: where (a JSON path or a file line) and what is wrong, in Danish."""
+
+    @property
+    def location(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class JsonProblem:
     path: str
     message: str
 
+    @property
+    def location(self) -> str:
+        return self.path
+
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A parsed file: `data` is None exactly when there are problems. Warnings never block an import."""
+
+    data: FrameworkData | None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def is_slug(value: str) -> bool:
+    return bool(_SLUG.fullmatch(value))
+
+
+def suggest_slug(value: str) -> str:
+    """A slug for a Danish name, the way the shipped keys are written (æ → ae, ø → oe, å → aa)."""
+    danish = value.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return slugify(danish)
+
+
+def slug_message(value: str) -> str:
+    suggestion = suggest_slug(value)
+    if suggestion:
+        return _(
+            "»%(value)s« må kun indeholde bogstaverne a-z, tal, bindestreg og understreg, fx »%(slug)s«."
+        ) % {
+            "value": value,
+            "slug": suggestion,
+        }
+    return _("»%(value)s« må kun indeholde bogstaverne a-z, tal, bindestreg og understreg.") % {
+        "value": value
+    }
+
+
+def too_long_message(limit: int, length: int) -> str:
+    return _("er %(length)s tegn lang, men må højst være %(limit)s tegn. Forkort teksten.") % {
+        "length": length,
+        "limit": limit,
+    }
+
+
+def digcomp_message(value: str) -> str:
+    return _(
+        "»%(value)s« er ikke en DigComp 2.2-kompetence; "
+        "brug en af 1.1-1.3, 2.1-2.6, 3.1-3.4, 4.1-4.4, 5.1-5.4."
+    ) % {"value": value}
 
 
 class _Reader:
@@ -45,11 +135,32 @@ class _Reader:
     def problem(self, path: str, message: str) -> None:
         self.problems.append(JsonProblem(path, message))
 
-    def obj(self, value: Any, path: str) -> dict[str, Any]:
+    def obj(self, value: Any, path: str, allowed: Iterable[str] = ()) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.problem(path, _("skal være et objekt ({...})."))
             return {}
+        allowed = set(allowed)
+        if allowed:
+            for key, item in value.items():
+                if item is None and key in allowed:
+                    self.problem(
+                        f"{path}.{key}", _("må ikke være null; udelad feltet, eller skriv en værdi.")
+                    )
+                elif key not in allowed:
+                    self.problem(
+                        f"{path}.{key}",
+                        _(
+                            "»%(key)s« er ikke et kendt felt. Ret stavningen, eller fjern feltet "
+                            "(kendte felter: %(known)s)."
+                        )
+                        % {"key": key, "known": ", ".join(sorted(allowed))},
+                    )
         return value
+
+    def characters(self, value: str, path: str) -> None:
+        """NUL and lone surrogates cannot be stored (PostgreSQL refuses them), so they are problems here."""
+        if "\x00" in value or _SURROGATE.search(value):
+            self.problem(path, _("indeholder et ugyldigt tegn (NUL eller en halv UTF-16-kode); fjern det."))
 
     def array(self, value: Any, path: str) -> list[Any]:
         if value is None:
@@ -59,7 +170,15 @@ class _Reader:
             return []
         return value
 
-    def string(self, parent: dict[str, Any], key: str, path: str, *, required: bool = True) -> str:
+    def string(
+        self,
+        parent: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        max_length: int | None = None,
+    ) -> str:
         value = parent.get(key)
         if value is None or value == "":
             if required:
@@ -68,28 +187,51 @@ class _Reader:
         if not isinstance(value, str):
             self.problem(f"{path}.{key}", _("skal være en tekst i anførselstegn."))
             return ""
+        self.characters(value, f"{path}.{key}")
+        if max_length is not None and len(value) > max_length:
+            self.problem(f"{path}.{key}", too_long_message(max_length, len(value)))
+        return value
+
+    def slug(self, parent: dict[str, Any], key: str, path: str, *, max_length: int = SLUG_MAX) -> str:
+        value = self.string(parent, key, path, max_length=max_length)
+        if value and not is_slug(value):
+            self.problem(f"{path}.{key}", slug_message(value))
         return value
 
     def integer(self, parent: dict[str, Any], key: str, path: str, low: int, high: int) -> int:
         value = parent.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.problem(
-                f"{path}.{key}", _("skal være et helt tal fra %(low)s til %(high)s.") % {"low": low, "high": high}
+                f"{path}.{key}",
+                _("skal være et helt tal fra %(low)s til %(high)s.") % {"low": low, "high": high},
             )
             return low
         return value
 
-    def text(self, parent: dict[str, Any], key: str, path: str, *, required: bool = True) -> Text:
+    def text(
+        self,
+        parent: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        max_length: int | None = None,
+    ) -> Text:
         value = parent.get(key)
         if value is None:
             if required:
-                self.problem(f"{path}.{key}", _("mangler; skriv {\"da\": \"...\", \"en\": \"...\"}."))
+                self.problem(f"{path}.{key}", _('mangler; skriv {"da": "...", "en": "..."}.'))
             return Text("")
         if isinstance(value, str):
+            self.characters(value, f"{path}.{key}")
+            if required and not value:
+                self.problem(f"{path}.{key}", _("mangler; skriv en tekst."))
+            if max_length is not None and len(value) > max_length:
+                self.problem(f"{path}.{key}", too_long_message(max_length, len(value)))
             return Text(value)
-        texts = self.obj(value, f"{path}.{key}")
-        da = self.string(texts, "da", f"{path}.{key}", required=required)
-        en = self.string(texts, "en", f"{path}.{key}", required=False)
+        texts = self.obj(value, f"{path}.{key}", ("da", "en"))
+        da = self.string(texts, "da", f"{path}.{key}", required=required, max_length=max_length)
+        en = self.string(texts, "en", f"{path}.{key}", required=False, max_length=max_length)
         return Text(da, en)
 
     def strings(self, parent: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
@@ -99,8 +241,27 @@ class _Reader:
             if not isinstance(item, str):
                 self.problem(f"{path}.{key}[{index}]", _("skal være en tekst."))
             else:
+                self.characters(item, f"{path}.{key}[{index}]")
                 result.append(item)
         return tuple(result)
+
+    def checked_strings(
+        self, parent: dict[str, Any], key: str, path: str, check: Callable[[str], str | None]
+    ) -> tuple[str, ...]:
+        values = self.strings(parent, key, path)
+        for index, value in enumerate(values):
+            message = check(value)
+            if message:
+                self.problem(f"{path}.{key}[{index}]", message)
+        return values
+
+
+def _check_digcomp(value: str) -> str | None:
+    return None if value in DIGCOMP_COMPETENCES else digcomp_message(value)
+
+
+def _check_slug(value: str) -> str | None:
+    return None if is_slug(value) and len(value) <= SLUG_MAX else slug_message(value)
 
 
 def read_framework_json(raw: bytes) -> tuple[FrameworkData | None, list[JsonProblem]]:
@@ -108,8 +269,18 @@ def read_framework_json(raw: bytes) -> tuple[FrameworkData | None, list[JsonProb
     reader = _Reader()
     try:
         document = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return None, [JsonProblem("$", _("Filen er ikke gemt som UTF-8. Gem den igen som UTF-8."))]
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [
+            JsonProblem(
+                "$",
+                _(
+                    "Filen er ikke gemt som UTF-8 (første fejl i linje %(line)s). Gem den igen med "
+                    "tegnsættet UTF-8."
+                )
+                % {"line": line},
+            )
+        ]
     except json.JSONDecodeError as error:
         return None, [
             JsonProblem(
@@ -118,9 +289,15 @@ def read_framework_json(raw: bytes) -> tuple[FrameworkData | None, list[JsonProb
                 % {"line": error.lineno, "column": error.colno, "message": error.msg},
             )
         ]
-    root = reader.obj(document, "$")
+    except RecursionError:
+        return None, [JsonProblem("$", _("Filen er indlejret for dybt til at kunne læses."))]
+    root = reader.obj(
+        document,
+        "$",
+        ("$schema", "format", "format_version", "framework", "areas", "it_systems", "role_profiles"),
+    )
     if root.get("format") != FORMAT:
-        reader.problem("$.format", _("skal være \"%(format)s\".") % {"format": FORMAT})
+        reader.problem("$.format", _('skal være "%(format)s".') % {"format": FORMAT})
     if root.get("format_version") != FORMAT_VERSION:
         reader.problem("$.format_version", _("skal være %(version)s.") % {"version": FORMAT_VERSION})
     data = _read_document(reader, root)
@@ -130,19 +307,36 @@ def read_framework_json(raw: bytes) -> tuple[FrameworkData | None, list[JsonProb
 
 
 def _read_document(reader: _Reader, root: dict[str, Any]) -> FrameworkData:
-    meta = reader.obj(root.get("framework"), "$.framework")
-    key = reader.string(meta, "key", "$.framework")
+    meta = reader.obj(
+        root.get("framework"), "$.framework", ("key", "version", "name", "description", "levels")
+    )
+    key = reader.slug(meta, "key", "$.framework", max_length=KEY_MAX)
+    version = 1
+    if "version" in meta:
+        version = reader.integer(meta, "version", "$.framework", 1, 1_000_000)
     levels = []
     for index, item in enumerate(reader.array(meta.get("levels"), "$.framework.levels")):
         path = f"$.framework.levels[{index}]"
-        level = reader.obj(item, path)
+        level = reader.obj(item, path, ("number", "name", "digcomp_levels"))
+        digcomp_levels = []
+        for n_index, number in enumerate(reader.array(level.get("digcomp_levels"), f"{path}.digcomp_levels")):
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, int)
+                or not 1 <= number <= DIGCOMP_LEVEL_MAX
+            ):
+                reader.problem(
+                    f"{path}.digcomp_levels[{n_index}]",
+                    _("skal være et helt tal fra 1 til %(high)s (DigComps niveauer).")
+                    % {"high": DIGCOMP_LEVEL_MAX},
+                )
+            else:
+                digcomp_levels.append(number)
         levels.append(
             LevelData(
                 number=reader.integer(level, "number", path, 1, LEVEL_COUNT),
                 name=reader.text(level, "name", path),
-                digcomp_levels=tuple(
-                    n for n in reader.array(level.get("digcomp_levels"), f"{path}.digcomp_levels") if isinstance(n, int)
-                ),
+                digcomp_levels=tuple(digcomp_levels),
             )
         )
     if levels and sorted(level.number for level in levels) != list(range(1, LEVEL_COUNT + 1)):
@@ -150,56 +344,91 @@ def _read_document(reader: _Reader, root: dict[str, Any]) -> FrameworkData:
 
     codes: dict[str, str] = {}
 
-    def competence(item: Any, path: str) -> CompetenceData:
-        obj = reader.obj(item, path)
-        code = reader.string(obj, "code", path)
+    def competence(item: Any, path: str, depth: int) -> CompetenceData:
+        obj = reader.obj(
+            item,
+            path,
+            (
+                "code",
+                "name",
+                "description",
+                "kind",
+                "digcomp",
+                "it_system_categories",
+                "descriptors",
+                "children",
+                "related",
+            ),
+        )
+        code = reader.string(obj, "code", path, max_length=COMPETENCE_CODE_MAX)
         if code in codes:
-            reader.problem(f"{path}.code", _("»%(code)s« bruges også i %(other)s.") % {"code": code, "other": codes[code]})
-        codes[code] = f"{path}.code"
+            reader.problem(
+                f"{path}.code",
+                _("»%(code)s« bruges også i %(other)s.") % {"code": code, "other": codes[code]},
+            )
+        elif code:
+            codes[code] = f"{path}.code"
         kind = obj.get("kind", CompetenceKind.INTEGRATED)
         if kind not in CompetenceKind.values:
-            reader.problem(f"{path}.kind", _("skal være en af: %(values)s.") % {"values": ", ".join(CompetenceKind.values)})
+            reader.problem(
+                f"{path}.kind",
+                _("skal være en af: %(values)s.") % {"values": ", ".join(CompetenceKind.values)},
+            )
         descriptors = []
         seen_levels: set[int] = set()
         for index, entry in enumerate(reader.array(obj.get("descriptors"), f"{path}.descriptors")):
             entry_path = f"{path}.descriptors[{index}]"
-            descriptor = reader.obj(entry, entry_path)
+            descriptor = reader.obj(entry, entry_path, ("level", "text"))
             number = reader.integer(descriptor, "level", entry_path, 1, LEVEL_COUNT)
             if number in seen_levels:
-                reader.problem(f"{entry_path}.level", _("niveau %(level)s er beskrevet to gange.") % {"level": number})
+                reader.problem(
+                    f"{entry_path}.level", _("niveau %(level)s er beskrevet to gange.") % {"level": number}
+                )
             seen_levels.add(number)
             descriptors.append(DescriptorData(number, reader.text(descriptor, "text", entry_path)))
+        children = reader.array(obj.get("children"), f"{path}.children")
+        if children and depth >= MAX_DEPTH:
+            reader.problem(
+                f"{path}.children",
+                _("kompetencer kan højst ligge %(depth)s niveauer under fokusområdet.")
+                % {"depth": MAX_DEPTH},
+            )
+            children = []
+        related = reader.strings(obj, "related", path)
+        if len(set(related)) != len(related):
+            reader.problem(f"{path}.related", _("nævner den samme kompetence flere gange."))
+        if code and code in related:
+            reader.problem(f"{path}.related", _("en kompetence kan ikke være relateret til sig selv."))
         return CompetenceData(
             code=code,
-            name=reader.text(obj, "name", path),
+            name=reader.text(obj, "name", path, max_length=COMPETENCE_NAME_MAX),
             description=reader.text(obj, "description", path, required=False),
             kind=str(kind),
-            digcomp=reader.strings(obj, "digcomp", path),
-            it_system_categories=reader.strings(obj, "it_system_categories", path),
+            digcomp=reader.checked_strings(obj, "digcomp", path, _check_digcomp),
+            it_system_categories=reader.checked_strings(obj, "it_system_categories", path, _check_slug),
             descriptors=tuple(sorted(descriptors, key=lambda d: d.level)),
             children=tuple(
-                competence(child, f"{path}.children[{i}]")
-                for i, child in enumerate(reader.array(obj.get("children"), f"{path}.children"))
+                competence(child, f"{path}.children[{i}]", depth + 1) for i, child in enumerate(children)
             ),
-            related=reader.strings(obj, "related", path),
+            related=related,
         )
 
     areas = []
     area_codes: set[str] = set()
     for index, item in enumerate(reader.array(root.get("areas"), "$.areas")):
         path = f"$.areas[{index}]"
-        obj = reader.obj(item, path)
-        code = reader.string(obj, "code", path)
+        obj = reader.obj(item, path, ("code", "name", "description", "competences"))
+        code = reader.string(obj, "code", path, max_length=AREA_CODE_MAX)
         if code in area_codes:
             reader.problem(f"{path}.code", _("fokusområdet »%(code)s« findes to gange.") % {"code": code})
         area_codes.add(code)
         areas.append(
             AreaData(
                 code=code,
-                name=reader.text(obj, "name", path),
+                name=reader.text(obj, "name", path, max_length=NAME_MAX),
                 description=reader.text(obj, "description", path, required=False),
                 competences=tuple(
-                    competence(c, f"{path}.competences[{i}]")
+                    competence(c, f"{path}.competences[{i}]", 1)
                     for i, c in enumerate(reader.array(obj.get("competences"), f"{path}.competences"))
                 ),
             )
@@ -207,21 +436,30 @@ def _read_document(reader: _Reader, root: dict[str, Any]) -> FrameworkData:
 
     for area in areas:
         for item in _walk(area.competences):
+            if item.code not in codes:
+                continue
             for related in item.related:
                 if related not in codes:
-                    reader.problem(codes[item.code].removesuffix(".code") + ".related",
-                                   _("kompetencen »%(code)s« findes ikke i rammen.") % {"code": related})  # fmt: skip
+                    reader.problem(
+                        codes[item.code].removesuffix(".code") + ".related",
+                        _("kompetencen »%(code)s« findes ikke i rammen.") % {"code": related},
+                    )
 
     it_systems = []
+    system_codes: set[str] = set()
     for index, item in enumerate(reader.array(root.get("it_systems"), "$.it_systems")):
         path = f"$.it_systems[{index}]"
-        obj = reader.obj(item, path)
+        obj = reader.obj(item, path, ("code", "category", "name", "vendor", "job_functions"))
+        code = reader.slug(obj, "code", path)
+        if code in system_codes:
+            reader.problem(f"{path}.code", _("it-systemet »%(code)s« findes to gange.") % {"code": code})
+        system_codes.add(code)
         it_systems.append(
             ITSystemData(
-                code=reader.string(obj, "code", path),
-                category=reader.string(obj, "category", path),
-                name=reader.text(obj, "name", path),
-                vendor=reader.string(obj, "vendor", path, required=False),
+                code=code,
+                category=reader.slug(obj, "category", path),
+                name=reader.text(obj, "name", path, max_length=NAME_MAX),
+                vendor=reader.string(obj, "vendor", path, required=False, max_length=VENDOR_MAX),
                 job_functions=reader.strings(obj, "job_functions", path),
             )
         )
@@ -230,8 +468,8 @@ def _read_document(reader: _Reader, root: dict[str, Any]) -> FrameworkData:
     role_codes: set[str] = set()
     for index, item in enumerate(reader.array(root.get("role_profiles"), "$.role_profiles")):
         path = f"$.role_profiles[{index}]"
-        obj = reader.obj(item, path)
-        code = reader.string(obj, "code", path)
+        obj = reader.obj(item, path, ("code", "name", "description", "job_function_names", "targets"))
+        code = reader.slug(obj, "code", path)
         if code in role_codes:
             reader.problem(f"{path}.code", _("rolleprofilen »%(code)s« findes to gange.") % {"code": code})
         role_codes.add(code)
@@ -239,7 +477,7 @@ def _read_document(reader: _Reader, root: dict[str, Any]) -> FrameworkData:
         seen: set[str] = set()
         for target_index, entry in enumerate(reader.array(obj.get("targets"), f"{path}.targets")):
             target_path = f"{path}.targets[{target_index}]"
-            target = reader.obj(entry, target_path)
+            target = reader.obj(entry, target_path, ("competence", "level", "criticality"))
             competence_code = reader.string(target, "competence", target_path)
             if competence_code and competence_code not in codes:
                 reader.problem(
@@ -268,7 +506,7 @@ def _read_document(reader: _Reader, root: dict[str, Any]) -> FrameworkData:
         role_profiles.append(
             RoleProfileData(
                 code=code,
-                name=reader.text(obj, "name", path),
+                name=reader.text(obj, "name", path, max_length=NAME_MAX),
                 description=reader.text(obj, "description", path, required=False),
                 job_function_names=reader.strings(obj, "job_function_names", path),
                 targets=tuple(targets),
@@ -277,7 +515,8 @@ def _read_document(reader: _Reader, root: dict[str, Any]) -> FrameworkData:
 
     return FrameworkData(
         key=key,
-        name=reader.text(meta, "name", "$.framework"),
+        version=version,
+        name=reader.text(meta, "name", "$.framework", max_length=NAME_MAX),
         description=reader.text(meta, "description", "$.framework", required=False),
         levels=tuple(sorted(levels, key=lambda lv: lv.number)),
         areas=tuple(areas),
@@ -355,10 +594,58 @@ def write_framework_json(data: FrameworkData) -> bytes:
                 "description": _text(role.description),
                 "job_function_names": list(role.job_function_names),
                 "targets": [
-                    {"competence": t.competence, "level": t.level, "criticality": t.criticality} for t in role.targets
+                    {"competence": t.competence, "level": t.level, "criticality": t.criticality}
+                    for t in role.targets
                 ],
             }
             for role in data.role_profiles
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+# --- The file formats, by the names the UI and the commands use ------------------------------------------
+
+JSON = "json"
+MOODLE_CSV = "moodle-csv"
+FILE_FORMATS = (JSON, MOODLE_CSV)
+FILE_EXTENSIONS = {JSON: "json", MOODLE_CSV: "csv"}
+CONTENT_TYPES = {JSON: "application/json; charset=utf-8", MOODLE_CSV: "text/csv; charset=utf-8"}
+
+
+def read_framework_file(raw: bytes, file_format: str) -> ReadResult:
+    """Read a framework file in either format. Unknown formats raise ValueError (a programming error)."""
+    if file_format == JSON:
+        data, problems = read_framework_json(raw)
+        return ReadResult(data, list(problems))
+    if file_format == MOODLE_CSV:
+        from .moodle_csv import read_moodle_csv  # noqa: PLC0415 (moodle_csv imports this module)
+
+        return read_moodle_csv(raw)
+    raise ValueError(f"unknown framework file format {file_format!r}")
+
+
+def export_problems(data: FrameworkData, file_format: str) -> list[str]:
+    """Why `data` cannot be written in `file_format` (empty when it can)."""
+    if file_format == MOODLE_CSV:
+        from .moodle_csv import moodle_export_problems  # noqa: PLC0415
+
+        return moodle_export_problems(data)
+    if file_format == JSON:
+        return []
+    raise ValueError(f"unknown framework file format {file_format!r}")
+
+
+def write_framework_file(data: FrameworkData, file_format: str) -> bytes:
+    if file_format == JSON:
+        return write_framework_json(data)
+    if file_format == MOODLE_CSV:
+        from .moodle_csv import write_moodle_csv  # noqa: PLC0415
+
+        return write_moodle_csv(data)
+    raise ValueError(f"unknown framework file format {file_format!r}")
+
+
+def export_filename(data: FrameworkData, file_format: str) -> str:
+    """`<key>-v<version>.json` or `.csv`."""
+    return f"{data.key}-v{data.version}.{FILE_EXTENSIONS[file_format]}"

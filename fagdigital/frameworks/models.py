@@ -59,7 +59,12 @@ class Framework(BilingualMixin, TenantModel):
     # [{"number": 1, "name": {"da": ..., "en": ...}, "digcomp_levels": [1, 2]}, ...] — one per level.
     levels = models.JSONField(_("niveauer"), default=list)
     based_on = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("bygger på")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bygger på"),
     )
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -68,7 +73,9 @@ class Framework(BilingualMixin, TenantModel):
         verbose_name_plural = _("kompetencerammer")
         ordering: ClassVar = ["key", "-version"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organisation", "key", "version"], name="framework_version_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "key", "version"], name="framework_version_unique"
+            ),
             models.UniqueConstraint(
                 fields=["organisation", "key"], condition=Q(status="draft"), name="one_draft_per_framework"
             ),
@@ -119,7 +126,12 @@ class Competence(BilingualMixin, TenantModel):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competences")
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="competences")
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("overordnet")
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("overordnet"),
     )
     code = models.CharField(_("kode"), max_length=100)
     name_da = models.CharField(_("navn (dansk)"), max_length=300)
@@ -160,7 +172,9 @@ class LevelDescriptor(BilingualMixin, TenantModel):
         ordering: ClassVar = ["level"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["competence", "level"], name="one_descriptor_per_level"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=LEVEL_COUNT), name="descriptor_level_range"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=LEVEL_COUNT), name="descriptor_level_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,7 +190,9 @@ class ITSystem(BilingualMixin, TenantModel):
     name_da = models.CharField(_("navn (dansk)"), max_length=200)
     name_en = models.CharField(_("navn (engelsk)"), max_length=200, blank=True)
     vendor = models.CharField(_("leverandør"), max_length=200, blank=True)
-    job_function_names = models.JSONField(_("stillingsbetegnelser, der bruger systemet"), default=list, blank=True)
+    job_function_names = models.JSONField(
+        _("stillingsbetegnelser, der bruger systemet"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("it-system")
@@ -207,7 +223,9 @@ class RoleProfile(BilingualMixin, TenantModel):
         verbose_name_plural = _("rolleprofiler")
         ordering: ClassVar = ["position", "name_da"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["framework", "code"], name="role_profile_code_unique_in_framework")
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="role_profile_code_unique_in_framework"
+            )
         ]
 
     def __str__(self) -> str:
@@ -224,8 +242,12 @@ class RoleTarget(TenantModel):
         verbose_name = _("målniveau")
         verbose_name_plural = _("målniveauer")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["role_profile", "competence"], name="one_target_per_role_and_competence"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=LEVEL_COUNT), name="target_level_range"),
+            models.UniqueConstraint(
+                fields=["role_profile", "competence"], name="one_target_per_role_and_competence"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=LEVEL_COUNT), name="target_level_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -243,7 +265,9 @@ class JobFunctionMapping(TenantModel):
         verbose_name = _("tilknytning af stillingsbetegnelse")
         verbose_name_plural = _("tilknytninger af stillingsbetegnelser")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["job_function", "framework_key"], name="one_mapping_per_job_function")
+            models.UniqueConstraint(
+                fields=["job_function", "framework_key"], name="one_mapping_per_job_function"
+            )
         ]
 
     def __str__(self) -> str:
@@ -266,7 +290,9 @@ class FrameworkImport(TenantModel):
     status = models.CharField(max_length=16, choices=FrameworkImportStatus.choices)
     problems = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
-    framework = models.ForeignKey(Framework, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("rammeimport")

@@ -252,6 +252,14 @@ def data_differences(old: FrameworkData, new: FrameworkData) -> list[Change]:
     return changes
 
 
+def change_counts(changes: list[Change]) -> dict[str, int]:
+    """How many items were added and removed, and how many fields changed."""
+    counts = {"added": 0, "removed": 0, "changed": 0}
+    for change in changes:
+        counts[change.kind] += 1
+    return counts
+
+
 @dataclass(frozen=True)
 class JobFunctionRow:
     job_function: JobFunction
@@ -401,6 +409,25 @@ def framework_families(*, actor: Actor) -> list[FrameworkFamily]:
     return [FrameworkFamily(key=key, versions=versions) for key, versions in families.items()]
 
 
+def draft_version(*, framework: Framework) -> Framework | None:
+    """The draft of the same framework (key), if one exists: there is at most one."""
+    return Framework.objects.filter(
+        organisation_id=framework.organisation_id, key=framework.key, status=FrameworkStatus.DRAFT
+    ).first()
+
+
+def area_codes(*, framework: Framework) -> set[str]:
+    return set(Area.objects.filter(framework=framework).values_list("code", flat=True))
+
+
+def competence_codes(*, framework: Framework) -> set[str]:
+    return set(Competence.objects.filter(framework=framework).values_list("code", flat=True))
+
+
+def role_profile_codes(*, framework: Framework) -> set[str]:
+    return set(RoleProfile.objects.filter(framework=framework).values_list("code", flat=True))
+
+
 def other_versions(*, actor: Actor, framework: Framework) -> list[Framework]:
     """What a version can be compared with: the actor's other visible versions, same framework first."""
     others = visible_frameworks(actor=actor).exclude(pk=framework.pk)
@@ -527,10 +554,10 @@ class CompetencePage:
     related: list[Competence]
 
 
-def competence_page(*, framework: Framework, competence: Competence) -> CompetencePage:
-    """One competence with its four level descriptors and the role profiles that target it."""
+def competence_levels(*, framework: Framework, competence: Competence) -> list[LevelRow]:
+    """The framework's levels, each with the competence's descriptor (in both languages) for it."""
     descriptors = {d.level: d for d in LevelDescriptor.objects.filter(competence=competence)}
-    levels = [
+    return [
         LevelRow(
             number=level.number,
             name=level.name,
@@ -541,6 +568,11 @@ def competence_page(*, framework: Framework, competence: Competence) -> Competen
         )
         for level in framework_levels(framework=framework)
     ]
+
+
+def competence_page(*, framework: Framework, competence: Competence) -> CompetencePage:
+    """One competence with its four level descriptors and the role profiles that target it."""
+    levels = competence_levels(framework=framework, competence=competence)
     targets = (
         RoleTarget.objects.filter(competence=competence)
         .select_related("role_profile")
@@ -579,6 +611,20 @@ class GridCell:
     role_profile: RoleProfile
     competence: Competence
     target: RoleTarget | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.role_profile.pk}-{self.competence.pk}"
+
+    @property
+    def level_value(self) -> str:
+        """The level as the grid's select value: "" for no target."""
+        return str(self.target.level) if self.target else ""
+
+    @property
+    def criticality_value(self) -> str:
+        """The criticality as the grid's select value; a new target starts as "vigtig"."""
+        return self.target.criticality if self.target else str(Criticality.IMPORTANT)
 
 
 @dataclass(frozen=True)

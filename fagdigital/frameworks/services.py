@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -368,19 +368,31 @@ def _clean_codes(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(value.strip() for value in values if value.strip()))
 
 
+def _apply_changes(item: Framework | Area | Competence | RoleProfile, changes: Mapping[str, object]) -> None:
+    """Set the given fields (None means: leave as it is) and save only those. Texts are trimmed."""
+    fields = []
+    for name, value in changes.items():
+        if value is None:
+            continue
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+        fields.append(name)
+    if fields:
+        item.save(update_fields=[*fields, "updated_at"])
+
+
 @transaction.atomic
 def framework_update(
     *,
     framework: Framework,
-    name_da: str,
-    name_en: str = "",
-    description_da: str = "",
-    description_en: str = "",
+    name_da: str | None = None,
+    name_en: str | None = None,
+    description_da: str | None = None,
+    description_en: str | None = None,
 ) -> Framework:
+    """Change the framework version's own texts; arguments left out (None) stay as they are."""
     framework = _lock_editable(framework.pk)
-    framework.name_da, framework.name_en = name_da.strip(), name_en.strip()
-    framework.description_da, framework.description_en = description_da.strip(), description_en.strip()
-    framework.save(update_fields=["name_da", "name_en", "description_da", "description_en", "updated_at"])
+    texts = {"name_da": name_da, "name_en": name_en, "description_da": description_da}
+    _apply_changes(framework, {**texts, "description_en": description_en})
     return framework
 
 
@@ -411,12 +423,17 @@ def area_create(
 
 @transaction.atomic
 def area_update(
-    *, area: Area, name_da: str, name_en: str = "", description_da: str = "", description_en: str = ""
+    *,
+    area: Area,
+    name_da: str | None = None,
+    name_en: str | None = None,
+    description_da: str | None = None,
+    description_en: str | None = None,
 ) -> Area:
+    """Change an area's texts; arguments left out (None) stay as they are. The code never changes."""
     _lock_editable(area.framework_id)
-    area.name_da, area.name_en = name_da.strip(), name_en.strip()
-    area.description_da, area.description_en = description_da.strip(), description_en.strip()
-    area.save(update_fields=["name_da", "name_en", "description_da", "description_en", "updated_at"])
+    texts = {"name_da": name_da, "name_en": name_en, "description_da": description_da}
+    _apply_changes(area, {**texts, "description_en": description_en})
     return area
 
 
@@ -441,8 +458,12 @@ def competence_create(
     digcomp: Sequence[str] = (),
     it_system_categories: Sequence[str] = (),
     parent: Competence | None = None,
+    descriptors: Mapping[int, tuple[str, str]] | None = None,
 ) -> Competence:
-    """A new competence, placed last in its area (or below `parent`, in the same area)."""
+    """A new competence, placed last in its area (or below `parent`, in the same area).
+
+    `descriptors` maps levels to their (Danish, English) descriptor texts.
+    """
     framework = _lock_editable(area.framework_id)
     if parent is not None and parent.area_id != area.pk:
         raise ValueError("the parent competence is in another area")
@@ -450,7 +471,7 @@ def competence_create(
     _check_competence_fields(kind, digcomp)
     siblings = Competence.objects.filter(framework=framework, area=area, parent=parent)
     last = siblings.aggregate(p=Max("position"))["p"]
-    return Competence.objects.create(
+    competence = Competence.objects.create(
         organisation_id=framework.organisation_id,
         framework=framework,
         area=area,
@@ -465,40 +486,46 @@ def competence_create(
         it_system_categories=_clean_codes(it_system_categories),
         position=0 if last is None else last + 1,
     )
+    for level, (text_da, text_en) in (descriptors or {}).items():
+        descriptor_update(competence=competence, level=level, text_da=text_da, text_en=text_en)
+    return competence
 
 
 @transaction.atomic
 def competence_update(
     *,
     competence: Competence,
-    name_da: str,
-    name_en: str = "",
-    description_da: str = "",
-    description_en: str = "",
-    kind: str = CompetenceKind.INTEGRATED,
-    digcomp: Sequence[str] = (),
-    it_system_categories: Sequence[str] = (),
+    name_da: str | None = None,
+    name_en: str | None = None,
+    description_da: str | None = None,
+    description_en: str | None = None,
+    kind: str | None = None,
+    digcomp: Sequence[str] | None = None,
+    it_system_categories: Sequence[str] | None = None,
+    descriptors: Mapping[int, tuple[str, str]] | None = None,
 ) -> Competence:
+    """Change a competence's texts and references and, with `descriptors`, its level descriptors.
+
+    Arguments left out (None) stay as they are. The code never changes.
+    """
     _lock_editable(competence.framework_id)
-    digcomp = _clean_codes(digcomp)
-    _check_competence_fields(kind, digcomp)
-    competence.name_da, competence.name_en = name_da.strip(), name_en.strip()
-    competence.description_da, competence.description_en = description_da.strip(), description_en.strip()
-    competence.kind = kind
-    competence.digcomp = digcomp
-    competence.it_system_categories = _clean_codes(it_system_categories)
-    competence.save(
-        update_fields=[
-            "name_da",
-            "name_en",
-            "description_da",
-            "description_en",
-            "kind",
-            "digcomp",
-            "it_system_categories",
-            "updated_at",
-        ]
+    cleaned_digcomp = None if digcomp is None else _clean_codes(digcomp)
+    _check_competence_fields(kind or competence.kind, cleaned_digcomp or [])
+    texts = {"name_da": name_da, "name_en": name_en, "description_da": description_da}
+    _apply_changes(
+        competence,
+        {
+            **texts,
+            "description_en": description_en,
+            "kind": kind,
+            "digcomp": cleaned_digcomp,
+            "it_system_categories": None
+            if it_system_categories is None
+            else _clean_codes(it_system_categories),
+        },
     )
+    for level, (text_da, text_en) in (descriptors or {}).items():
+        descriptor_update(competence=competence, level=level, text_da=text_da, text_en=text_en)
     return competence
 
 
@@ -553,26 +580,17 @@ def role_profile_create(
 def role_profile_update(
     *,
     role_profile: RoleProfile,
-    name_da: str,
-    name_en: str = "",
-    description_da: str = "",
-    description_en: str = "",
-    job_function_names: Sequence[str] = (),
+    name_da: str | None = None,
+    name_en: str | None = None,
+    description_da: str | None = None,
+    description_en: str | None = None,
+    job_function_names: Sequence[str] | None = None,
 ) -> RoleProfile:
+    """Change a role profile's texts; arguments left out (None) stay as they are. The code never changes."""
     _lock_editable(role_profile.framework_id)
-    role_profile.name_da, role_profile.name_en = name_da.strip(), name_en.strip()
-    role_profile.description_da, role_profile.description_en = description_da.strip(), description_en.strip()
-    role_profile.job_function_names = _clean_codes(job_function_names)
-    role_profile.save(
-        update_fields=[
-            "name_da",
-            "name_en",
-            "description_da",
-            "description_en",
-            "job_function_names",
-            "updated_at",
-        ]
-    )
+    texts = {"name_da": name_da, "name_en": name_en, "description_da": description_da}
+    names = None if job_function_names is None else _clean_codes(job_function_names)
+    _apply_changes(role_profile, {**texts, "description_en": description_en, "job_function_names": names})
     return role_profile
 
 
@@ -612,3 +630,144 @@ def item_move(*, item: Area | Competence | RoleProfile, direction: MoveDirection
         if current[pk] != position:
             model.objects.filter(pk=pk).update(position=position)
     return True
+
+
+# --- Framework import: added for views_io.py and the import_framework command (docs/framework-format.md).
+# Imports are all-or-nothing: a file is checked and kept as a FrameworkImport with its problems and a
+# summary; only a valid one can be applied, which creates a new DRAFT version (or framework) atomically.
+
+from django.db import IntegrityError  # noqa: E402
+
+from fagdigital.accounts.models import User  # noqa: E402
+
+from .json_format import read_framework_file  # noqa: E402
+from .models import FrameworkImport, FrameworkImportStatus  # noqa: E402
+
+MAX_STORED_PROBLEMS = 500
+
+
+@dataclasses.dataclass(frozen=True)
+class FrameworkImportCheck:
+    data: FrameworkData | None
+    problems: list[dict[str, str]]  # [{"location": "Linje 7" or "$.areas[0].code", "message": "..."}]
+    summary: dict[str, object]  # counts, key, name, what the import becomes, and "warnings" like problems
+    warnings: list[dict[str, str]] = dataclasses.field(default_factory=list)
+
+
+class FrameworkImportError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def framework_import_check(
+    *, organisation: Organisation, content: bytes, file_format: str
+) -> FrameworkImportCheck:
+    """Read and validate a framework file for `organisation`. Writes nothing."""
+    result = read_framework_file(content, file_format)
+    problems = [{"location": p.location, "message": p.message} for p in result.problems]
+    warnings = [{"location": w.location, "message": w.message} for w in result.warnings][:MAX_STORED_PROBLEMS]
+    summary: dict[str, object] = {"warnings": warnings}
+    data = result.data
+    if data is not None:
+        competences = data.all_competences()
+        latest = (
+            Framework.objects.filter(organisation=organisation, key=data.key).order_by("-version").first()
+        )
+        summary.update(
+            key=data.key,
+            name=data.name.da,
+            areas=len(data.areas),
+            competences=len(competences),
+            descriptors=sum(len(item.descriptors) for item in competences),
+            role_profiles=len(data.role_profiles),
+            it_systems=len(data.it_systems),
+            version=(latest.version + 1) if latest else 1,
+            existing_framework_id=latest.pk if latest else None,
+            existing_name=latest.name_da if latest else "",
+        )
+        draft = Framework.objects.filter(
+            organisation=organisation, key=data.key, status=FrameworkStatus.DRAFT
+        ).first()
+        if draft is not None:
+            problems.append(
+                {
+                    "location": _("Rammen"),
+                    "message": _(
+                        "Der findes allerede en kladde (version %(version)s) af rammen »%(name)s«, og en "
+                        "ramme kan kun have én kladde ad gangen. Udgiv kladden, eller ret i den i stedet for "
+                        "at indlæse filen."
+                    )
+                    % {"version": draft.version, "name": draft.name_da},
+                }
+            )
+    return FrameworkImportCheck(
+        data=data if not problems else None,
+        problems=problems[:MAX_STORED_PROBLEMS],
+        summary=summary,
+        warnings=warnings,
+    )
+
+
+def framework_import_create(
+    *,
+    organisation: Organisation,
+    uploaded_by: User | None,
+    filename: str,
+    file_format: str,
+    content: bytes,
+) -> FrameworkImport:
+    """Check an uploaded framework file and keep it, valid or not, for the preview."""
+    check = framework_import_check(organisation=organisation, content=content, file_format=file_format)
+    return FrameworkImport.objects.create(
+        organisation=organisation,
+        uploaded_by=uploaded_by,
+        filename=filename[-255:],
+        file_format=file_format,
+        content=content,
+        status=FrameworkImportStatus.INVALID if check.problems else FrameworkImportStatus.VALID,
+        problems=check.problems,
+        summary=check.summary,
+    )
+
+
+@transaction.atomic
+def framework_import_apply(*, framework_import: FrameworkImport) -> Framework:
+    """Create the imported framework as a DRAFT (a new version when the key exists). Idempotent.
+
+    The file is checked again, since the organisation's frameworks may have changed since the preview.
+    Raises FrameworkImportError (nothing written) when it cannot be applied.
+    """
+    locked = FrameworkImport.objects.select_for_update().get(pk=framework_import.pk)
+    if locked.status == FrameworkImportStatus.APPLIED:
+        if locked.framework is not None:
+            return locked.framework
+        raise FrameworkImportError(
+            [_("Filen er allerede indlæst, men rammen er slettet siden. Indlæs filen igen.")]
+        )
+    if locked.status != FrameworkImportStatus.VALID:
+        raise FrameworkImportError(
+            [_("Filen har fejl og kan ikke indlæses. Ret fejlene, og indlæs filen igen.")]
+        )
+    organisation = locked.organisation
+    check = framework_import_check(
+        organisation=organisation, content=bytes(locked.content), file_format=locked.file_format
+    )
+    if check.data is None:
+        raise FrameworkImportError([str(p["message"]) for p in check.problems])
+    latest = (
+        Framework.objects.filter(organisation=organisation, key=check.data.key).order_by("-version").first()
+    )
+    try:
+        with transaction.atomic():
+            framework = framework_create_from_data(
+                organisation=organisation, data=check.data, status=FrameworkStatus.DRAFT, based_on=latest
+            )
+    except IntegrityError as error:  # another draft or version appeared at the same moment
+        raise FrameworkImportError(
+            [_("Rammen blev ændret, mens filen blev indlæst. Åbn forhåndsvisningen igen, og prøv igen.")]
+        ) from error
+    locked.framework = framework
+    locked.status = FrameworkImportStatus.APPLIED
+    locked.save(update_fields=["framework", "status", "updated_at"])
+    return framework

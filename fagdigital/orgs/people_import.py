@@ -447,8 +447,10 @@ def read_people_file(
     text = _decode(data, result)
     if text is None:
         return result
-    records = _csv_records(text, result)
-    _parse(records, result, delimiter=result.delimiter, progress=progress, estimate=text.count("\n"))
+    delimiter, skip = _sniff_delimiter(text)
+    result.delimiter = delimiter
+    records = _csv_records(text, result, delimiter=delimiter, skip=skip)
+    _parse(records, result, delimiter=delimiter, progress=progress, estimate=text.count("\n"))
     return result
 
 
@@ -507,9 +509,7 @@ def _sniff_delimiter(text: str) -> tuple[str, int]:
     return best[2], 0
 
 
-def _csv_records(text: str, result: ParseResult) -> Iterator[Record]:
-    delimiter, skip = _sniff_delimiter(text)
-    result.delimiter = delimiter
+def _csv_records(text: str, result: ParseResult, *, delimiter: str, skip: int) -> Iterator[Record]:
     stream = io.StringIO(text, newline="")
     for _skipped in range(skip):
         stream.readline()
@@ -734,7 +734,7 @@ def _parse(
     if progress is not None:
         progress(len(rows), len(rows))
     header_names = {name: columns.name(name) for name in DANISH_HEADERS}
-    already = {(p.line, p.column) for p in problems}
+    already = {(p.line, p.column) for p in problems if p.is_error}
     for found in check_rows(rows, columns=header_names, check_units=not id_mode):
         if (found.line, found.column) not in already:
             add(found)

@@ -68,8 +68,8 @@ def import_start(request: HttpRequest, actor: Actor) -> HttpResponse:
         response = HttpResponse(EXAMPLE_FILE.read_bytes(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{EXAMPLE_FILE.name}"'
         return response
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = PeopleImportForm(request.POST, request.FILES) if request.method == "POST" else PeopleImportForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         people_import = services.people_import_create(
             organisation=actor.organisation,

@@ -7,256 +7,536 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_units_people_engagements_imports'),
-        ('tenancy', '0002_load_danish_municipalities'),
+        ("orgs", "0001_units_people_engagements_imports"),
+        ("tenancy", "0002_load_danish_municipalities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=50, verbose_name='kode')),
-                ('name_da', models.CharField(max_length=200, verbose_name='navn (dansk)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='navn (engelsk)')),
-                ('description_da', models.TextField(blank=True, verbose_name='beskrivelse (dansk)')),
-                ('description_en', models.TextField(blank=True, verbose_name='beskrivelse (engelsk)')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=50, verbose_name="kode")),
+                ("name_da", models.CharField(max_length=200, verbose_name="navn (dansk)")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="navn (engelsk)")),
+                ("description_da", models.TextField(blank=True, verbose_name="beskrivelse (dansk)")),
+                ("description_en", models.TextField(blank=True, verbose_name="beskrivelse (engelsk)")),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fokusområde',
-                'verbose_name_plural': 'fokusområder',
-                'ordering': ['position', 'code'],
+                "verbose_name": "fokusområde",
+                "verbose_name_plural": "fokusområder",
+                "ordering": ["position", "code"],
             },
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('key', models.SlugField(max_length=100, verbose_name='nøgle')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'Kladde'), ('published', 'Udgivet'), ('retired', 'Udgået')], default='draft', max_length=16, verbose_name='status')),
-                ('name_da', models.CharField(max_length=200, verbose_name='navn (dansk)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='navn (engelsk)')),
-                ('description_da', models.TextField(blank=True, verbose_name='beskrivelse (dansk)')),
-                ('description_en', models.TextField(blank=True, verbose_name='beskrivelse (engelsk)')),
-                ('levels', models.JSONField(default=list, verbose_name='niveauer')),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='frameworks.framework', verbose_name='bygger på')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("key", models.SlugField(max_length=100, verbose_name="nøgle")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Kladde"), ("published", "Udgivet"), ("retired", "Udgået")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("name_da", models.CharField(max_length=200, verbose_name="navn (dansk)")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="navn (engelsk)")),
+                ("description_da", models.TextField(blank=True, verbose_name="beskrivelse (dansk)")),
+                ("description_en", models.TextField(blank=True, verbose_name="beskrivelse (engelsk)")),
+                ("levels", models.JSONField(default=list, verbose_name="niveauer")),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="frameworks.framework",
+                        verbose_name="bygger på",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kompetenceramme',
-                'verbose_name_plural': 'kompetencerammer',
-                'ordering': ['key', '-version'],
+                "verbose_name": "kompetenceramme",
+                "verbose_name_plural": "kompetencerammer",
+                "ordering": ["key", "-version"],
             },
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Competence',
+            name="Competence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=100, verbose_name='kode')),
-                ('name_da', models.CharField(max_length=300, verbose_name='navn (dansk)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='navn (engelsk)')),
-                ('description_da', models.TextField(blank=True, verbose_name='beskrivelse (dansk)')),
-                ('description_en', models.TextField(blank=True, verbose_name='beskrivelse (engelsk)')),
-                ('kind', models.CharField(choices=[('digital', 'Digital'), ('professional', 'Faglig'), ('integrated', 'Integreret (digital og faglig)')], default='integrated', max_length=16, verbose_name='type')),
-                ('digcomp', models.JSONField(blank=True, default=list, verbose_name='DigComp 2.2-referencer')),
-                ('it_system_categories', models.JSONField(blank=True, default=list, verbose_name='it-systemkategorier')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competences', to='frameworks.area')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='frameworks.competence', verbose_name='overordnet')),
-                ('related', models.ManyToManyField(blank=True, to='frameworks.competence', verbose_name='relaterede kompetencer')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competences', to='frameworks.framework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=100, verbose_name="kode")),
+                ("name_da", models.CharField(max_length=300, verbose_name="navn (dansk)")),
+                ("name_en", models.CharField(blank=True, max_length=300, verbose_name="navn (engelsk)")),
+                ("description_da", models.TextField(blank=True, verbose_name="beskrivelse (dansk)")),
+                ("description_en", models.TextField(blank=True, verbose_name="beskrivelse (engelsk)")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("digital", "Digital"),
+                            ("professional", "Faglig"),
+                            ("integrated", "Integreret (digital og faglig)"),
+                        ],
+                        default="integrated",
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "digcomp",
+                    models.JSONField(blank=True, default=list, verbose_name="DigComp 2.2-referencer"),
+                ),
+                (
+                    "it_system_categories",
+                    models.JSONField(blank=True, default=list, verbose_name="it-systemkategorier"),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competences",
+                        to="frameworks.area",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="frameworks.competence",
+                        verbose_name="overordnet",
+                    ),
+                ),
+                (
+                    "related",
+                    models.ManyToManyField(
+                        blank=True, to="frameworks.competence", verbose_name="relaterede kompetencer"
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competences",
+                        to="frameworks.framework",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kompetence',
-                'verbose_name_plural': 'kompetencer',
-                'ordering': ['position', 'code'],
+                "verbose_name": "kompetence",
+                "verbose_name_plural": "kompetencer",
+                "ordering": ["position", "code"],
             },
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.AddField(
-            model_name='area',
-            name='framework',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='frameworks.framework'),
+            model_name="area",
+            name="framework",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="areas", to="frameworks.framework"
+            ),
         ),
         migrations.CreateModel(
-            name='FrameworkImport',
+            name="FrameworkImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('filename', models.CharField(max_length=255)),
-                ('file_format', models.CharField(max_length=20)),
-                ('content', models.BinaryField()),
-                ('status', models.CharField(choices=[('valid', 'Klar til indlæsning'), ('invalid', 'Fejl i filen'), ('applied', 'Indlæst')], max_length=16)),
-                ('problems', models.JSONField(default=list)),
-                ('summary', models.JSONField(default=dict)),
-                ('framework', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='frameworks.framework')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("filename", models.CharField(max_length=255)),
+                ("file_format", models.CharField(max_length=20)),
+                ("content", models.BinaryField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("valid", "Klar til indlæsning"),
+                            ("invalid", "Fejl i filen"),
+                            ("applied", "Indlæst"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("problems", models.JSONField(default=list)),
+                ("summary", models.JSONField(default=dict)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rammeimport',
-                'verbose_name_plural': 'rammeimporter',
-                'ordering': ['-created_at'],
+                "verbose_name": "rammeimport",
+                "verbose_name_plural": "rammeimporter",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ITSystem',
+            name="ITSystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField(max_length=100, verbose_name='kode')),
-                ('category', models.SlugField(max_length=100, verbose_name='kategori')),
-                ('name_da', models.CharField(max_length=200, verbose_name='navn (dansk)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='navn (engelsk)')),
-                ('vendor', models.CharField(blank=True, max_length=200, verbose_name='leverandør')),
-                ('job_function_names', models.JSONField(blank=True, default=list, verbose_name='stillingsbetegnelser, der bruger systemet')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='it_systems', to='frameworks.framework')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField(max_length=100, verbose_name="kode")),
+                ("category", models.SlugField(max_length=100, verbose_name="kategori")),
+                ("name_da", models.CharField(max_length=200, verbose_name="navn (dansk)")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="navn (engelsk)")),
+                ("vendor", models.CharField(blank=True, max_length=200, verbose_name="leverandør")),
+                (
+                    "job_function_names",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="stillingsbetegnelser, der bruger systemet"
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="it_systems",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'it-system',
-                'verbose_name_plural': 'it-systemer',
-                'ordering': ['category', 'name_da'],
+                "verbose_name": "it-system",
+                "verbose_name_plural": "it-systemer",
+                "ordering": ["category", "name_da"],
             },
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='JobFunctionMapping',
+            name="JobFunctionMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('framework_key', models.SlugField(max_length=100)),
-                ('role_profile_code', models.SlugField(max_length=100)),
-                ('job_function', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.jobfunction')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("framework_key", models.SlugField(max_length=100)),
+                ("role_profile_code", models.SlugField(max_length=100)),
+                (
+                    "job_function",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.jobfunction"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tilknytning af stillingsbetegnelse',
-                'verbose_name_plural': 'tilknytninger af stillingsbetegnelser',
+                "verbose_name": "tilknytning af stillingsbetegnelse",
+                "verbose_name_plural": "tilknytninger af stillingsbetegnelser",
             },
         ),
         migrations.CreateModel(
-            name='LevelDescriptor',
+            name="LevelDescriptor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.PositiveSmallIntegerField(verbose_name='niveau')),
-                ('text_da', models.TextField(verbose_name='beskrivelse (dansk)')),
-                ('text_en', models.TextField(blank=True, verbose_name='beskrivelse (engelsk)')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='descriptors', to='frameworks.competence')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("level", models.PositiveSmallIntegerField(verbose_name="niveau")),
+                ("text_da", models.TextField(verbose_name="beskrivelse (dansk)")),
+                ("text_en", models.TextField(blank=True, verbose_name="beskrivelse (engelsk)")),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="descriptors",
+                        to="frameworks.competence",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'niveaubeskrivelse',
-                'verbose_name_plural': 'niveaubeskrivelser',
-                'ordering': ['level'],
+                "verbose_name": "niveaubeskrivelse",
+                "verbose_name_plural": "niveaubeskrivelser",
+                "ordering": ["level"],
             },
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='RoleProfile',
+            name="RoleProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField(max_length=100, verbose_name='kode')),
-                ('name_da', models.CharField(max_length=200, verbose_name='navn (dansk)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='navn (engelsk)')),
-                ('description_da', models.TextField(blank=True, verbose_name='beskrivelse (dansk)')),
-                ('description_en', models.TextField(blank=True, verbose_name='beskrivelse (engelsk)')),
-                ('job_function_names', models.JSONField(blank=True, default=list, verbose_name='typiske stillingsbetegnelser')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_profiles', to='frameworks.framework')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField(max_length=100, verbose_name="kode")),
+                ("name_da", models.CharField(max_length=200, verbose_name="navn (dansk)")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="navn (engelsk)")),
+                ("description_da", models.TextField(blank=True, verbose_name="beskrivelse (dansk)")),
+                ("description_en", models.TextField(blank=True, verbose_name="beskrivelse (engelsk)")),
+                (
+                    "job_function_names",
+                    models.JSONField(blank=True, default=list, verbose_name="typiske stillingsbetegnelser"),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_profiles",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rolleprofil',
-                'verbose_name_plural': 'rolleprofiler',
-                'ordering': ['position', 'name_da'],
+                "verbose_name": "rolleprofil",
+                "verbose_name_plural": "rolleprofiler",
+                "ordering": ["position", "name_da"],
             },
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='RoleTarget',
+            name="RoleTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.PositiveSmallIntegerField(verbose_name='målniveau')),
-                ('criticality', models.CharField(choices=[('kritisk', 'Kritisk'), ('vigtig', 'Vigtig'), ('nyttig', 'Nyttig')], max_length=16, verbose_name='betydning')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='frameworks.competence')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('role_profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='frameworks.roleprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("level", models.PositiveSmallIntegerField(verbose_name="målniveau")),
+                (
+                    "criticality",
+                    models.CharField(
+                        choices=[("kritisk", "Kritisk"), ("vigtig", "Vigtig"), ("nyttig", "Nyttig")],
+                        max_length=16,
+                        verbose_name="betydning",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="frameworks.competence",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "role_profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="frameworks.roleprofile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'målniveau',
-                'verbose_name_plural': 'målniveauer',
+                "verbose_name": "målniveau",
+                "verbose_name_plural": "målniveauer",
             },
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(fields=('organisation', 'key', 'version'), name='framework_version_unique'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "key", "version"), name="framework_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('organisation', 'key'), name='one_draft_per_framework'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")),
+                fields=("organisation", "key"),
+                name="one_draft_per_framework",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competence',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='competence_code_unique_in_framework'),
+            model_name="competence",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "code"), name="competence_code_unique_in_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='area_code_unique_in_framework'),
+            model_name="area",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "code"), name="area_code_unique_in_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itsystem',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='it_system_code_unique_in_framework'),
+            model_name="itsystem",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "code"), name="it_system_code_unique_in_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jobfunctionmapping',
-            constraint=models.UniqueConstraint(fields=('job_function', 'framework_key'), name='one_mapping_per_job_function'),
+            model_name="jobfunctionmapping",
+            constraint=models.UniqueConstraint(
+                fields=("job_function", "framework_key"), name="one_mapping_per_job_function"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leveldescriptor',
-            constraint=models.UniqueConstraint(fields=('competence', 'level'), name='one_descriptor_per_level'),
+            model_name="leveldescriptor",
+            constraint=models.UniqueConstraint(
+                fields=("competence", "level"), name="one_descriptor_per_level"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leveldescriptor',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='descriptor_level_range'),
+            model_name="leveldescriptor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 4)), name="descriptor_level_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleprofile',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='role_profile_code_unique_in_framework'),
+            model_name="roleprofile",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "code"), name="role_profile_code_unique_in_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roletarget',
-            constraint=models.UniqueConstraint(fields=('role_profile', 'competence'), name='one_target_per_role_and_competence'),
+            model_name="roletarget",
+            constraint=models.UniqueConstraint(
+                fields=("role_profile", "competence"), name="one_target_per_role_and_competence"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roletarget',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='target_level_range'),
+            model_name="roletarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 4)), name="target_level_range"
+            ),
         ),
     ]

@@ -23,9 +23,18 @@ def level_name(framework: Framework, number: int | str) -> str:
     return framework.level_name(int(number))
 
 
-@register.simple_tag
-def has_person_record(actor: Actor | None) -> bool:
-    """Whether the acting user is an employee record in the current organisation (one small query)."""
+@register.simple_tag(takes_context=True)
+def has_person_record(context: template.Context, actor: Actor | None) -> bool:
+    """Whether the acting user is an employee record in the current organisation.
+
+    One small query per request: the answer is kept on the request for the menu and the page.
+    """
     if actor is None:
         return False
-    return Person.objects.filter(organisation=actor.organisation, user=actor.user).exists()
+    request = context.get("request")
+    cached: bool | None = getattr(request, "_fagdigital_has_person", None)
+    if cached is None:
+        cached = Person.objects.filter(organisation=actor.organisation, user=actor.user).exists()
+        if request is not None:
+            request._fagdigital_has_person = cached
+    return cached

@@ -44,7 +44,9 @@ def test_published_framework_refuses_edits_and_new_version_copies_it(organisatio
     assert draft.version == 2 and draft.status == FrameworkStatus.DRAFT
     draft_role = draft.role_profiles.get(code=role.code)
     draft_competence = draft.competences.get(code=competence.code)
-    services.role_target_set(role_profile=draft_role, competence=draft_competence, level=4, criticality="kritisk")
+    services.role_target_set(
+        role_profile=draft_role, competence=draft_competence, level=4, criticality="kritisk"
+    )
     changes = selectors.framework_differences(old=framework, new=draft)
     assert [(c.kind, c.what, c.field, c.before, c.after) for c in changes] == [
         ("changed", f"Rolleprofil {role.code}", f"mål {competence.code}", "", "4 (kritisk)")

@@ -6,157 +6,317 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0002_load_danish_municipalities'),
+        ("tenancy", "0002_load_danish_municipalities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobFunction',
+            name="JobFunction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, verbose_name='stillingsbetegnelse')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, verbose_name="stillingsbetegnelse")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stillingsbetegnelse',
-                'verbose_name_plural': 'stillingsbetegnelser',
-                'ordering': ['name'],
+                "verbose_name": "stillingsbetegnelse",
+                "verbose_name_plural": "stillingsbetegnelser",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('external_id', models.CharField(blank=True, max_length=100, verbose_name='enheds-id')),
-                ('path', models.CharField(db_index=True, max_length=255)),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.orgunit', verbose_name='overordnet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                ("external_id", models.CharField(blank=True, max_length=100, verbose_name="enheds-id")),
+                ("path", models.CharField(db_index=True, max_length=255)),
+                ("depth", models.PositiveSmallIntegerField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.orgunit",
+                        verbose_name="overordnet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enhed',
-                'verbose_name_plural': 'enheder',
-                'ordering': ['path'],
+                "verbose_name": "enhed",
+                "verbose_name_plural": "enheder",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='PeopleImport',
+            name="PeopleImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('filename', models.CharField(max_length=255)),
-                ('content', models.BinaryField()),
-                ('status', models.CharField(choices=[('validated', 'Gennemset'), ('invalid', 'Fejl i filen'), ('queued', 'I kø'), ('applying', 'Indlæser'), ('done', 'Indlæst'), ('failed', 'Mislykkedes')], max_length=16)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('processed', models.PositiveIntegerField(default=0)),
-                ('preview', models.JSONField(default=dict)),
-                ('outcome', models.JSONField(default=dict)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("filename", models.CharField(max_length=255)),
+                ("content", models.BinaryField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("validated", "Gennemset"),
+                            ("invalid", "Fejl i filen"),
+                            ("queued", "I kø"),
+                            ("applying", "Indlæser"),
+                            ("done", "Indlæst"),
+                            ("failed", "Mislykkedes"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                ("processed", models.PositiveIntegerField(default=0)),
+                ("preview", models.JSONField(default=dict)),
+                ("outcome", models.JSONField(default=dict)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personimport',
-                'verbose_name_plural': 'personimporter',
-                'ordering': ['-created_at'],
+                "verbose_name": "personimport",
+                "verbose_name_plural": "personimporter",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('employee_number', models.CharField(max_length=64, verbose_name='medarbejdernummer')),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='persons', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("employee_number", models.CharField(max_length=64, verbose_name="medarbejdernummer")),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="persons",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'personer',
-                'ordering': ['name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "personer",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Engagement',
+            name="Engagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('start_date', models.DateField(verbose_name='startdato')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='slutdato')),
-                ('is_primary', models.BooleanField(default=True, verbose_name='primær')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('job_function', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engagements', to='orgs.jobfunction')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engagements', to='orgs.orgunit')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='engagements', to='orgs.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("start_date", models.DateField(verbose_name="startdato")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="slutdato")),
+                ("is_primary", models.BooleanField(default=True, verbose_name="primær")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "job_function",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="engagements",
+                        to="orgs.jobfunction",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="engagements",
+                        to="orgs.orgunit",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="engagements",
+                        to="orgs.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ansættelse',
-                'verbose_name_plural': 'ansættelser',
+                "verbose_name": "ansættelse",
+                "verbose_name_plural": "ansættelser",
             },
         ),
         migrations.CreateModel(
-            name='UnitLeader',
+            name="UnitLeader",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='led_units', to='orgs.person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leaders', to='orgs.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="led_units",
+                        to="orgs.person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="leaders", to="orgs.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'leder af enhed',
-                'verbose_name_plural': 'ledere af enheder',
+                "verbose_name": "leder af enhed",
+                "verbose_name_plural": "ledere af enheder",
             },
         ),
         migrations.AddConstraint(
-            model_name='jobfunction',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='job_function_unique_per_org'),
+            model_name="jobfunction",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="job_function_unique_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'path'), name='unit_path_unique_per_org'),
+            model_name="orgunit",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "path"), name="unit_path_unique_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('organisation', 'external_id'), name='unit_external_id_unique_per_org'),
+            model_name="orgunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("organisation", "external_id"),
+                name="unit_external_id_unique_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('organisation', 'employee_number'), name='employee_number_unique_per_org'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "employee_number"), name="employee_number_unique_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('organisation', 'user'), name='one_person_per_user_and_org'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("organisation", "user"),
+                name="one_person_per_user_and_org",
+            ),
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['unit', 'end_date'], name='engagement_unit_end'),
+            model_name="engagement",
+            index=models.Index(fields=["unit", "end_date"], name="engagement_unit_end"),
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['person', 'end_date'], name='engagement_person_end'),
+            model_name="engagement",
+            index=models.Index(fields=["person", "end_date"], name="engagement_person_end"),
         ),
         migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='engagement_ends_after_start'),
+            model_name="engagement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="engagement_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitleader',
-            constraint=models.UniqueConstraint(fields=('unit', 'person'), name='unit_leader_once'),
+            model_name="unitleader",
+            constraint=models.UniqueConstraint(fields=("unit", "person"), name="unit_leader_once"),
         ),
     ]
