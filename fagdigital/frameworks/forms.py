@@ -10,8 +10,9 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from .digcomp import DIGCOMP_NAMES
 from .models import LEVEL_COUNT, Area, Competence, CompetenceKind, Criticality, Framework, RoleProfile
-from .selectors import DIGCOMP_COMPETENCES, JobFunctionRow, LevelRow
+from .selectors import JobFunctionRow, LevelRow
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -180,7 +181,7 @@ class CompetenceForm(_CodedForm):
 
     def clean_digcomp(self) -> list[str]:
         codes = [code for code in re.split(r"[\s,;]+", str(self.cleaned_data["digcomp"])) if code]
-        unknown = [code for code in codes if code not in DIGCOMP_COMPETENCES]
+        unknown = [code for code in codes if code not in DIGCOMP_NAMES]
         if unknown:
             raise forms.ValidationError(
                 _(
@@ -231,9 +232,19 @@ class TargetCellForm(forms.Form):
     """One cell of the target grid: a target level (or none) and how much it matters."""
 
     level = forms.TypedChoiceField(
-        label=_("Målniveau"), choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False
+        label=_("Målniveau"),
+        choices=LEVEL_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Vælg et niveau fra 1 til 4 eller intet mål.")},
     )
-    criticality = forms.ChoiceField(label=_("Betydning"), choices=Criticality.choices, required=False)
+    criticality = forms.ChoiceField(
+        label=_("Betydning"),
+        choices=Criticality.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Vælg kritisk, vigtig eller nyttig.")},
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

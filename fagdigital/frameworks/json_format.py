@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .digcomp import DIGCOMP_COMPETENCES, DIGCOMP_LEVEL_MAX
 from .interchange import (
     AreaData,
     CompetenceData,
@@ -45,15 +46,6 @@ SLUG_MAX = 100
 VENDOR_MAX = 200
 # Competences may be nested this deep below their area (Moodle frameworks are trees; this keeps them sane).
 MAX_DEPTH = 20
-# The 21 competences of DigComp 2.2 and its 8 proficiency levels.
-DIGCOMP_COMPETENCES = (
-    *(f"1.{n}" for n in range(1, 4)),
-    *(f"2.{n}" for n in range(1, 7)),
-    *(f"3.{n}" for n in range(1, 5)),
-    *(f"4.{n}" for n in range(1, 5)),
-    *(f"5.{n}" for n in range(1, 5)),
-)
-DIGCOMP_LEVEL_MAX = 8
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -289,8 +281,13 @@ def read_framework_json(raw: bytes) -> tuple[FrameworkData | None, list[JsonProb
                 % {"line": error.lineno, "column": error.colno, "message": error.msg},
             )
         ]
-    except RecursionError:
-        return None, [JsonProblem("$", _("Filen er indlejret for dybt til at kunne læses."))]
+    except (ValueError, RecursionError):  # thousands of nested lists, or a number with thousands of digits
+        return None, [
+            JsonProblem(
+                "$",
+                _("Filen kan ikke læses: den er indlejret for dybt eller har et tal med for mange cifre."),
+            )
+        ]
     root = reader.obj(
         document,
         "$",

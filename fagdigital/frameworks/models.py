@@ -207,7 +207,7 @@ class ITSystem(BilingualMixin, TenantModel):
 
 
 class RoleProfile(BilingualMixin, TenantModel):
-    """What a role (e.g. social- og sundhedsassistent) needs: a target level and criticality per competence."""
+    """What a role (e.g. social- og sundhedsassistent) needs: target level and criticality per competence."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="role_profiles")
     code = models.SlugField(_("kode"), max_length=100)

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .digcomp import DIGCOMP_COMPETENCES, DIGCOMP_LEVEL_MAX
 from .interchange import (
     DEFAULT_LEVELS,
     AreaData,
@@ -48,8 +49,6 @@ from .json_format import (
     AREA_CODE_MAX,
     COMPETENCE_CODE_MAX,
     COMPETENCE_NAME_MAX,
-    DIGCOMP_COMPETENCES,
-    DIGCOMP_LEVEL_MAX,
     KEY_MAX,
     MAX_DEPTH,
     NAME_MAX,
@@ -118,6 +117,8 @@ METADATA_VERSION = 1
 # Which levels count as proficient in the scale configuration fagdigital writes (Moodle needs at least one).
 PROFICIENT_FROM_LEVEL = 2
 MAX_PROBLEMS = 200
+# Moodle keeps at most 100 characters of a short name (and of an ID number).
+MOODLE_NAME_MAX = 100
 
 _TRUE = frozenset({"1", "true", "yes", "ja"})
 _FALSE = frozenset({"", "0", "false", "no", "nej"})
@@ -164,8 +165,9 @@ _NAME_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "&
 _RAW_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _SCRIPT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
-_DECLARATION = re.compile(r"<[!?][^>]*>")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:\s[^>]*)?/?>")
+# Attribute parts never span a "<", so no pattern here backtracks over the rest of a long text.
+_DECLARATION = re.compile(r"<[!?][^<>]*>")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
 _PARAGRAPH_TAGS = frozenset(
     {
         "p",
@@ -192,15 +194,41 @@ _PARAGRAPH_TAGS = frozenset(
 )
 _LINE_TAGS = frozenset({"li", "dt", "dd", "tr"})
 _CELL_TAGS = frozenset({"td", "th"})
-_MULTILANG = re.compile(r"<span\b([^>]*)>(.*?)</span\s*>", re.S | re.I)
 _ATTRIBUTE = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_DESCRIPTOR_LIST = re.compile(
-    r"""<dl\b[^>]*\bclass\s*=\s*["'][^"']*\bfagdigital-niveauer\b[^"']*["'][^>]*>(.*?)</dl\s*>""", re.S | re.I
-)
-_DESCRIPTOR = re.compile(
-    r"""<dd\b[^>]*\bclass\s*=\s*["'][^"']*\bfagdigital-niveau-(\d+)\b[^"']*["'][^>]*>(.*?)</dd\s*>""",
-    re.S | re.I,
-)
+_DESCRIPTOR_LEVEL = re.compile(r"fagdigital-niveau-(\d+)")
+
+
+@dataclass(frozen=True)
+class _Element:
+    start: int
+    end: int
+    attributes: dict[str, str]
+    content: str
+
+    @property
+    def classes(self) -> list[str]:
+        return self.attributes.get("class", "").split()
+
+
+def _elements(source: str, tag: str) -> list[_Element]:
+    """The `<tag ...>...</tag>` elements of `source` in order, each up to the first closing tag after it.
+
+    One pass over the text, however it is malformed (multi-language spans and our lists are not nested).
+    """
+    opening = re.compile(rf"<{tag}\b([^<>]*)>", re.I)
+    closing = re.compile(rf"</{tag}\s*>", re.I)
+    found, position = [], 0
+    while (start := opening.search(source, position)) is not None:
+        end = closing.search(source, start.end())
+        if end is None:
+            break
+        attributes = {
+            m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+            for m in _ATTRIBUTE.finditer(start.group(1))
+        }
+        found.append(_Element(start.start(), end.end(), attributes, source[start.end() : end.start()]))
+        position = end.end()
+    return found
 
 
 def text_to_html(text: str) -> str:
@@ -273,20 +301,16 @@ def name_from_moodle(value: str) -> str:
 def _multilang_split(value: str) -> tuple[str, str | None]:
     """Moodle's multi-language spans (`<span lang="da" class="multilang">`) → (Danish, English or None)."""
     groups: list[tuple[int, int, dict[str, str]]] = []
-    for match in _MULTILANG.finditer(value):
-        attributes = {
-            m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-            for m in _ATTRIBUTE.finditer(match.group(1))
-        }
-        if "multilang" not in attributes.get("class", "").split() or not attributes.get("lang"):
+    for span in _elements(value, "span"):
+        if "multilang" not in span.classes or not span.attributes.get("lang"):
             continue
-        language = attributes["lang"].lower().replace("-", "_").split("_")[0]
-        if groups and not value[groups[-1][1] : match.start()].strip():
+        language = span.attributes["lang"].lower().replace("-", "_").split("_")[0]
+        if groups and not value[groups[-1][1] : span.start].strip():
             start, _end, texts = groups[-1]
-            texts.setdefault(language, match.group(2))
-            groups[-1] = (start, match.end(), texts)
+            texts.setdefault(language, span.content)
+            groups[-1] = (start, span.end, texts)
         else:
-            groups.append((match.start(), match.end(), {language: match.group(2)}))
+            groups.append((span.start, span.end, {language: span.content}))
     if not groups:
         return value, None
 
@@ -394,7 +418,7 @@ class _Reading:
         positional = len(cells) == len(COLUMNS) and all(
             name in (None, COLUMNS[index]) for index, name in enumerate(names)
         )
-        if positional and len(known) < len(cells):
+        if positional and len(known) <= len(cells) // 2:
             # Moodle reads columns by position, so a header in another language is still a Moodle file.
             self.warning(
                 1,
@@ -437,7 +461,13 @@ class _Reading:
         delimiter, columns = header
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         rows: list[_Row] = []
-        next(reader)
+        try:
+            next(reader)
+        except csv.Error:
+            self.problem(
+                1, _("overskriftslinjen har anførselstegn, der ikke passer sammen. Ret eller slet dem.")
+            )
+            return []
         while len(self.problems) < MAX_PROBLEMS:
             line = reader.line_num + 1
             try:
@@ -445,14 +475,23 @@ class _Reading:
             except StopIteration:
                 break
             except csv.Error as error:
+                if "field larger than field limit" in str(error):
+                    self.problem(
+                        line,
+                        _(
+                            "et felt i linjen er over %(limit)s tegn langt. Forkort beskrivelsen, eller del "
+                            "den op."
+                        )
+                        % {"limit": csv.field_size_limit()},
+                    )
+                    break
                 self.problem(
                     line,
                     _(
-                        "linjen kan ikke læses som CSV (%(error)s). Tjek at tekster med komma, linjeskift "
-                        "eller anførselstegn står i anførselstegn, og at anførselstegn inde i teksten er "
-                        "skrevet to gange."
-                    )
-                    % {"error": error},
+                        "linjen kan ikke læses som CSV. Tjek at tekster med komma, linjeskift eller "
+                        "anførselstegn står i anførselstegn, og at anførselstegn inde i teksten er skrevet "
+                        "to gange."
+                    ),
                 )
                 break
             if not any(cell.strip() for cell in cells):
@@ -613,8 +652,7 @@ class _Reading:
         )
 
     def tree(self, rows: list[_Row], key: str) -> list[_Item]:
-        """Check ID numbers, parents and cycles; return the top-level items with their children, in file "
-        "order."""
+        """Check ID numbers, parents and cycles; the top-level items with their children, in file order."""
         items: dict[str, _Item] = {}
         for row in rows:
             code = row.get("idnumber").strip()
@@ -878,12 +916,15 @@ class _Reading:
         return (da_text, en_text), (da_descriptors, en_descriptors)
 
     def descriptor_list(self, row: _Row, source: str, *, line_breaks: bool) -> tuple[str, dict[int, str]]:
-        match = _DESCRIPTOR_LIST.search(source)
+        match = next((dl for dl in _elements(source, "dl") if "fagdigital-niveauer" in dl.classes), None)
         if match is None:
             return html_to_text(source, line_breaks=line_breaks), {}
         descriptors: dict[int, str] = {}
-        for item in _DESCRIPTOR.finditer(match.group(1)):
-            level = int(item.group(1))
+        for item in _elements(match.content, "dd"):
+            level_class = next(filter(None, (_DESCRIPTOR_LEVEL.fullmatch(c) for c in item.classes)), None)
+            if level_class is None:
+                continue
+            level = int(level_class.group(1))
             if not 1 <= level <= LEVEL_COUNT:
                 self.problem(
                     row.line,
@@ -895,8 +936,8 @@ class _Reading:
                     row.line, _("niveau %(level)s er beskrevet to gange i beskrivelsen.") % {"level": level}
                 )
             else:
-                descriptors[level] = html_to_text(item.group(2), line_breaks=line_breaks)
-        rest = source[: match.start()] + source[match.end() :]
+                descriptors[level] = html_to_text(item.content, line_breaks=line_breaks)
+        rest = source[: match.start] + source[match.end :]
         return html_to_text(rest, line_breaks=line_breaks), descriptors
 
     def scale_values(self, row: _Row) -> list[str] | None:
@@ -951,16 +992,15 @@ class _Reading:
                 % {"example": example},
             )
             return
-        try:
-            config = json.loads(raw)
-        except json.JSONDecodeError as error:
+        config, error = _load_json(raw)
+        if error:
             self.problem(
                 row.line,
                 _(
-                    "skalakonfigurationen (Scale configuration) er ikke gyldig JSON: %(error)s (tegn "
-                    "%(column)s). Den skal se sådan ud: %(example)s."
+                    "skalakonfigurationen (Scale configuration) er ikke gyldig JSON: %(error)s. Den skal se "
+                    "sådan ud: %(example)s."
                 )
-                % {"error": error.msg, "column": error.pos + 1, "example": example},
+                % {"error": error, "example": example},
             )
             return
         if not (
@@ -1068,16 +1108,12 @@ class _Reading:
             return None
         if config in ("", "null"):
             return None
-        try:
-            value = json.loads(config)
-        except json.JSONDecodeError as error:
+        value, error = _load_json(config)
+        if error:
             self.problem(
                 row.line,
-                _(
-                    "»Rule config« er ikke gyldig JSON: %(error)s (tegn %(column)s). Ret feltet, eller gør "
-                    "det tomt."
-                )
-                % {"error": error.msg, "column": error.pos + 1},
+                _("»Rule config« er ikke gyldig JSON: %(error)s. Ret feltet, eller gør det tomt.")
+                % {"error": error},
             )
             return None
         if _has_bad_characters(value):
@@ -1211,13 +1247,28 @@ class _Reading:
         return result
 
 
+def _load_json(text: str) -> tuple[Any, str]:
+    """(value, "") or (None, what is wrong) — never an exception, however the text is broken."""
+    try:
+        return json.loads(text), ""
+    except json.JSONDecodeError as error:
+        return None, _("%(error)s (tegn %(column)s)") % {"error": error.msg, "column": error.pos + 1}
+    except (ValueError, RecursionError):  # a number with thousands of digits, or thousands of nested lists
+        return None, _("for dybt indlejret eller med et tal med for mange cifre")
+
+
 def _has_bad_characters(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
-    if isinstance(value, dict):
-        return any(_has_bad_characters(k) or _has_bad_characters(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_bad_characters(item) for item in value)
+    """NUL or lone surrogates anywhere in parsed JSON (PostgreSQL refuses them)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item or any("\ud800" <= char <= "\udfff" for char in item):
+                return True
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
     return False
 
 
@@ -1235,6 +1286,10 @@ def _integer(value: Any) -> int | None:
     return None
 
 
+def _line(problem: CsvProblem) -> int:
+    return problem.line
+
+
 def read_moodle_csv(raw: bytes) -> ReadResult:
     """Parse and validate a Moodle competency framework CSV file (UTF-8, with or without BOM)."""
     reading = _Reading()
@@ -1247,8 +1302,8 @@ def read_moodle_csv(raw: bytes) -> ReadResult:
             reading.problem(
                 2, _("filen har kun en overskrift og ingen rækker. Eksportér rammen fra Moodle igen.")
             )
-    problems: list[Problem] = list(reading.problems)
-    warnings: list[Problem] = list(reading.warnings)
+    problems: list[Problem] = [*sorted(reading.problems, key=_line)]
+    warnings: list[Problem] = [*sorted(reading.warnings, key=_line)]
     if problems:
         return ReadResult(None, problems, warnings)
     return ReadResult(data, [], warnings)
@@ -1311,6 +1366,14 @@ def moodle_export_omissions(data: FrameworkData) -> list[str]:
         notes.append(
             _("Moodle-filen har ikke rammens %(count)s it-systemer; brug JSON-formatet for at få dem med.")
             % {"count": len(data.it_systems)}
+        )
+    named: list[tuple[str, Text]] = [(area.code, area.name) for area in data.areas]
+    named += [(item.code, item.name) for item in data.all_competences()]
+    long_names = [code for code, name in named if len(name.da) > MOODLE_NAME_MAX]
+    if long_names:
+        notes.append(
+            _("Moodle forkorter navne til %(max)s tegn; det gælder %(codes)s.")
+            % {"max": MOODLE_NAME_MAX, "codes": ", ".join(long_names)}
         )
     return notes
 

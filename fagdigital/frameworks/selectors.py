@@ -9,14 +9,13 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from fagdigital.orgs.models import Engagement, JobFunction, Person
 from fagdigital.orgs.selectors import active_engagements_q
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Organisation, Role
 
+from .digcomp import DIGCOMP_NAMES
 from .interchange import (
     AreaData,
     CompetenceData,
@@ -34,6 +33,7 @@ from .models import (
     Competence,
     Criticality,
     Framework,
+    FrameworkImport,
     FrameworkStatus,
     ITSystem,
     JobFunctionMapping,
@@ -44,31 +44,6 @@ from .models import (
 
 # How alike a job function's name must be to a role profile's names before we suggest the mapping.
 SUGGESTION_THRESHOLD = 0.75
-
-# The 21 competences of DigComp 2.2 (the European digital competence framework) that competences refer to.
-DIGCOMP_COMPETENCES: dict[str, Promise] = {
-    "1.1": _("Browse, søge og filtrere data, information og digitalt indhold"),
-    "1.2": _("Vurdere data, information og digitalt indhold"),
-    "1.3": _("Håndtere data, information og digitalt indhold"),
-    "2.1": _("Interagere gennem digitale teknologier"),
-    "2.2": _("Dele gennem digitale teknologier"),
-    "2.3": _("Deltage i samfundet gennem digitale teknologier"),
-    "2.4": _("Samarbejde gennem digitale teknologier"),
-    "2.5": _("Netikette"),
-    "2.6": _("Håndtere digital identitet"),
-    "3.1": _("Udvikle digitalt indhold"),
-    "3.2": _("Integrere og bearbejde digitalt indhold"),
-    "3.3": _("Ophavsret og licenser"),
-    "3.4": _("Programmering"),
-    "4.1": _("Beskytte enheder"),
-    "4.2": _("Beskytte personlige data og privatliv"),
-    "4.3": _("Beskytte sundhed og trivsel"),
-    "4.4": _("Beskytte miljøet"),
-    "5.1": _("Løse tekniske problemer"),
-    "5.2": _("Identificere behov og teknologiske løsninger"),
-    "5.3": _("Bruge digitale teknologier kreativt"),
-    "5.4": _("Identificere digitale kompetencegab"),
-}
 
 # The order in which a role's targets matter: what is critical first.
 CRITICALITY_ORDER = {Criticality.CRITICAL: 0, Criticality.IMPORTANT: 1, Criticality.USEFUL: 2}
@@ -467,7 +442,7 @@ class AreaNode:
 
 
 def digcomp_refs(codes: list[str]) -> list[DigCompRef]:
-    return [DigCompRef(code, str(DIGCOMP_COMPETENCES.get(code, ""))) for code in codes]
+    return [DigCompRef(code, str(DIGCOMP_NAMES.get(code, ""))) for code in codes]
 
 
 def it_system_labels(*, framework: Framework) -> dict[str, str]:
@@ -791,3 +766,20 @@ def reduce_or(conditions: list[Q]) -> Q:
     for condition in conditions[1:]:
         combined |= condition
     return combined
+
+
+def framework_imports_for_organisation(*, organisation: Organisation) -> QuerySet[FrameworkImport]:
+    return FrameworkImport.objects.filter(organisation=organisation)
+
+
+def get_framework_import_for_user(*, actor: Actor, framework_import_id: int) -> FrameworkImport:
+    """One of the actor's organisation's framework imports; 404 otherwise."""
+    framework_import = (
+        framework_imports_for_organisation(organisation=actor.organisation)
+        .select_related("framework")
+        .filter(pk=framework_import_id)
+        .first()
+    )
+    if framework_import is None:
+        raise Http404
+    return framework_import

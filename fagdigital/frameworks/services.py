@@ -7,16 +7,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fagdigital.accounts.models import User
 from fagdigital.orgs.models import JobFunction
 from fagdigital.tenancy.models import Organisation
 
+from .digcomp import DIGCOMP_COMPETENCES
 from .interchange import DEFAULT_LEVELS, CompetenceData, FrameworkData
-from .json_format import read_framework_json
+from .json_format import read_framework_file, read_framework_json
 from .models import (
     LEVEL_COUNT,
     Area,
@@ -24,6 +26,8 @@ from .models import (
     CompetenceKind,
     Criticality,
     Framework,
+    FrameworkImport,
+    FrameworkImportStatus,
     FrameworkStatus,
     ITSystem,
     JobFunctionMapping,
@@ -31,7 +35,7 @@ from .models import (
     RoleProfile,
     RoleTarget,
 )
-from .selectors import DIGCOMP_COMPETENCES, framework_as_data, job_function_rows
+from .selectors import framework_as_data, job_function_rows
 
 DEFAULT_FRAMEWORK_JSON = Path(__file__).parent / "data" / "default_framework.json"
 
@@ -248,7 +252,9 @@ def framework_publish(*, framework: Framework) -> Framework:
 
 @transaction.atomic
 def framework_new_version(*, framework: Framework) -> Framework:
-    """A draft copy of `framework` as the next version. Refused when a draft already exists."""
+    """A draft copy of `framework` as the next version; when a draft already exists, that draft."""
+    # Serialise concurrent requests on the source row, so the second one finds the first one's draft.
+    Framework.objects.select_for_update().filter(pk=framework.pk).first()
     existing = Framework.objects.filter(
         organisation=framework.organisation, key=framework.key, status=FrameworkStatus.DRAFT
     ).first()
@@ -636,12 +642,6 @@ def item_move(*, item: Area | Competence | RoleProfile, direction: MoveDirection
 # Imports are all-or-nothing: a file is checked and kept as a FrameworkImport with its problems and a
 # summary; only a valid one can be applied, which creates a new DRAFT version (or framework) atomically.
 
-from django.db import IntegrityError  # noqa: E402
-
-from fagdigital.accounts.models import User  # noqa: E402
-
-from .json_format import read_framework_file  # noqa: E402
-from .models import FrameworkImport, FrameworkImportStatus  # noqa: E402
 
 MAX_STORED_PROBLEMS = 500
 

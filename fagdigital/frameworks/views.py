@@ -55,10 +55,7 @@ def locked_response(
 ) -> HttpResponse:
     """The page that says a published (or retired) version cannot be changed, and offers a new version."""
     if error is None:
-        try:
-            services.ensure_editable(framework)
-        except services.FrameworkLockedError as locked:
-            error = locked
+        error = locked_error(framework)
     context = {
         "framework": framework,
         "message": str(error or ""),
@@ -338,8 +335,13 @@ def competence_form(
         else selectors.framework_levels(framework=framework)
     )
     labels = selectors.it_system_labels(framework=framework)
-    current = competence.it_system_categories if competence else []
-    it_choices = [(c, labels.get(c, c)) for c in sorted({*labels, *current}, key=lambda c: labels.get(c, c))]
+    current: list[str] = [str(c) for c in competence.it_system_categories] if competence else []
+
+    def label(category: str) -> str:
+        return labels.get(category) or category
+
+    categories = sorted({*labels, *current}, key=lambda category: label(category).casefold())
+    it_choices = [(category, label(category)) for category in categories]
     return CompetenceForm(
         request.POST or None,
         initial=CompetenceForm.initial_for(competence, levels) if competence else {"kind": "integrated"},

@@ -8,10 +8,9 @@ then does "Indlæs som kladde" create a draft (services.framework_import_apply, 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,28 +22,9 @@ from fagdigital.tenancy.models import Role
 from . import selectors, services
 from .forms_io import FrameworkImportForm
 from .json_format import CONTENT_TYPES, FILE_FORMATS, export_filename, export_problems, write_framework_file
-from .models import Framework, FrameworkImport, FrameworkImportStatus
+from .models import Framework, FrameworkImportStatus
 
 RECENT_IMPORTS = 10
-
-
-def _imports_for(actor: Actor) -> QuerySet[FrameworkImport]:
-    # The organisation's own imports only (a candidate for selectors.py).
-    return FrameworkImport.objects.filter(organisation=actor.organisation)
-
-
-def _get_import_for_user(actor: Actor, framework_import_id: int) -> FrameworkImport:
-    framework_import = _imports_for(actor).select_related("framework").filter(pk=framework_import_id).first()
-    if framework_import is None:
-        raise Http404
-    return framework_import
-
-
-def _framework_url(framework: Framework, fallback: str) -> str:
-    try:
-        return reverse("frameworks:detail", args=[framework.pk])
-    except NoReverseMatch:  # the framework pages are built separately; until then, stay on the import
-        return fallback
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,14 +46,20 @@ def framework_import(request: HttpRequest, actor: Actor) -> HttpResponse:
         status = 400
     else:
         form = FrameworkImportForm()
-    recent = _imports_for(actor).select_related("uploaded_by").order_by("-created_at")[:RECENT_IMPORTS]
+    recent = (
+        selectors.framework_imports_for_organisation(organisation=actor.organisation)
+        .select_related("uploaded_by")
+        .order_by("-created_at")[:RECENT_IMPORTS]
+    )
     return render(request, "frameworks/io_import.html", {"form": form, "recent": recent}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required(Role.COMPETENCE_ADMIN)
 def framework_import_preview(request: HttpRequest, actor: Actor, framework_import_id: int) -> HttpResponse:
-    framework_import = _get_import_for_user(actor, framework_import_id)
+    framework_import = selectors.get_framework_import_for_user(
+        actor=actor, framework_import_id=framework_import_id
+    )
     preview_url = reverse("frameworks:import_preview", args=[framework_import.pk])
     if request.method == "POST":
         already_applied = framework_import.status == FrameworkImportStatus.APPLIED
@@ -92,7 +78,7 @@ def framework_import_preview(request: HttpRequest, actor: Actor, framework_impor
                 )
                 % {"name": framework.name_da, "version": framework.version},
             )
-        return redirect(_framework_url(framework, preview_url))
+        return redirect("frameworks:detail", framework_id=framework.pk)
     summary = framework_import.summary or {}
     existing = None
     if summary.get("existing_framework_id"):
@@ -117,7 +103,7 @@ def framework_import_preview(request: HttpRequest, actor: Actor, framework_impor
         ],
         "existing": existing,
         "applied_framework": applied_framework,
-        "applied_url": _framework_url(applied_framework, "") if applied_framework else "",
+        "applied_url": reverse("frameworks:detail", args=[applied_framework.pk]) if applied_framework else "",
         "format_label": _("Moodle-CSV")
         if framework_import.file_format == "moodle-csv"
         else _("fagdigital JSON"),

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fagdigital.frameworks.models import Framework, RoleTarget
-from fagdigital.frameworks.services import default_framework_install
+from fagdigital.frameworks.services import default_framework_install, framework_new_version, framework_publish
 from fagdigital.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -126,4 +126,26 @@ def test_a_published_grid_is_read_only_and_points_to_a_new_version(
     expect(page.get_by_role("alert")).to_contain_text("Opret en ny version for at redigere")
     expect(page.get_by_role("combobox")).to_have_count(0)
     expect(page.get_by_role("button", name="Opret ny version ud fra version 1")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_grid_change_after_someone_published_shows_the_refusal_in_the_cell(
+    page: Page,
+    live_server: Any,
+    competence_admin: Any,
+    login: Callable[[Page, str, str], None],
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    draft = framework_new_version(framework=Framework.objects.get())
+    login(page, "kompetence@example.dk", "test-password-123")
+    page.goto(f"{live_server.url}/rammer/{draft.pk}/maalniveauer/")
+    level = page.get_by_label("Målniveau for Lærer i DS1")
+    expect(level).to_be_visible()
+    framework_publish(framework=draft)  # a colleague publishes while the page is open
+
+    level.focus()
+    page.keyboard.press("End")
+    cell = page.locator("td", has=page.get_by_label("Målniveau for Lærer i DS1"))
+    expect(cell.get_by_role("alert")).to_contain_text("Opret en ny version for at redigere")
+    expect(page.locator("#grid-status")).not_to_contain_text("Gemt")
     assert_accessible(page)

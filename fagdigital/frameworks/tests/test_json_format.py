@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fagdigital.frameworks.interchange import FrameworkData
 from fagdigital.frameworks.json_format import read_framework_json, write_framework_json
@@ -21,14 +22,36 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
 
 
 # --- A small JSON Schema (2020-12) validator for the keywords our schema uses -------------------------------
-# jsonschema is not a dependency; this covers exactly the keywords in framework.schema.json and fails loudly on
-# any other, so the schema cannot silently grow past what is tested.
+# jsonschema is not a dependency; this covers exactly the keywords in framework.schema.json and fails
+# loudly on any other, so the schema cannot silently grow past what is tested.
 
 _KEYWORDS = {
-    "$schema", "$id", "$ref", "$defs", "title", "description", "default", "type", "const", "enum", "required",
-    "properties", "additionalProperties", "items", "minItems", "maxItems", "uniqueItems", "contains", "minLength",
-    "maxLength", "pattern", "minimum", "maximum", "anyOf", "allOf",
-}  # fmt: skip
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "title",
+    "description",
+    "default",
+    "type",
+    "const",
+    "enum",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "anyOf",
+    "allOf",
+}
 _TYPES: dict[str, Any] = {
     "object": dict,
     "array": list,
@@ -46,7 +69,7 @@ def _is_type(value: Any, name: str) -> bool:
     return isinstance(value, _TYPES[name])
 
 
-def schema_errors(value: Any, schema: dict[str, Any] | None = None, path: str = "$") -> list[str]:  # noqa: C901
+def schema_errors(value: Any, schema: dict[str, Any] | None = None, path: str = "$") -> list[str]:
     schema = SCHEMA if schema is None else schema
     unknown = set(schema) - _KEYWORDS
     assert not unknown, f"the test validator does not know {unknown}"
@@ -84,9 +107,9 @@ def schema_errors(value: Any, schema: dict[str, Any] | None = None, path: str = 
             errors.append(f"{path}: wrong length")
         if "pattern" in schema and not re.search(schema["pattern"], value):
             errors.append(f"{path}: does not match {schema['pattern']}")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value < schema.get("minimum", value) or value > schema.get("maximum", value):
-            errors.append(f"{path}: out of range")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and not schema.get("minimum", value) <= value <= schema.get("maximum", value):
+        errors.append(f"{path}: out of range")
     if "anyOf" in schema and all(schema_errors(value, option, path) for option in schema["anyOf"]):
         errors.append(f"{path}: matches none of anyOf")
     for option in schema.get("allOf", []):
@@ -110,7 +133,7 @@ def _problems(document: Any) -> dict[str, str]:
     return found
 
 
-# --- The schema --------------------------------------------------------------------------------------------
+# --- The schema ---------------------------------------------------------------------------------------------
 
 
 def test_the_schema_is_draft_2020_12() -> None:
@@ -175,11 +198,11 @@ def test_the_published_examples_validate_and_read() -> None:
     for example in examples:
         raw = example.read_bytes()
         assert schema_errors(json.loads(raw)) == [], example.name
-        data, problems = read_framework_json(raw)
+        _data, problems = read_framework_json(raw)
         assert problems == [], example.name
 
 
-# --- Problems name their JSON path ---------------------------------------------------------------------------
+# --- Problems name their JSON path --------------------------------------------------------------------------
 
 
 def test_broken_json_names_line_and_column() -> None:
@@ -270,3 +293,48 @@ def test_the_version_is_read_back() -> None:
     document["framework"]["version"] = 7
     again, problems = read_framework_json(json.dumps(document).encode())
     assert problems == [] and again is not None and again.version == 7
+
+
+# --- Never an exception, whatever the file ------------------------------------------------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.binary(max_size=2000))
+def test_any_bytes_give_problems_not_an_exception(raw: bytes) -> None:
+    data, problems = read_framework_json(raw)
+    assert (data is None) == bool(problems)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    value=_json_values, where=st.sampled_from(["framework", "areas", "role_profiles", "it_systems", "deep"])
+)
+def test_any_json_in_any_place_gives_problems_not_an_exception(value: Any, where: str) -> None:
+    document = _document()
+    if where == "deep":
+        document["areas"][0]["competences"][0]["descriptors"][0] = value
+        document["role_profiles"][0]["targets"][0]["level"] = value
+    else:
+        document[where] = value
+    data, problems = read_framework_json(json.dumps(document).encode())
+    assert (data is None) == bool(problems)
+
+
+def test_huge_numbers_and_deep_children_are_problems() -> None:
+    assert list(_problems(b'{"format_version": 1' + b"0" * 5000 + b"}")) == ["$"]
+    document = _document()
+    competence: dict[str, Any] = document["areas"][0]["competences"][0]
+    for depth in range(25):
+        child = {"code": f"dyb{depth}", "name": "Dyb"}
+        competence["children"] = [child]
+        competence = child
+    problems = _problems(document)
+    assert any("højst ligge 20 niveauer" in message for message in problems.values())

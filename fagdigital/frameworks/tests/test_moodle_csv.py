@@ -8,11 +8,15 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from fagdigital.frameworks import services
 from fagdigital.frameworks.interchange import (
     DEFAULT_LEVELS,
     AreaData,
@@ -23,6 +27,7 @@ from fagdigital.frameworks.interchange import (
     Text,
 )
 from fagdigital.frameworks.json_format import MOODLE_CSV, ReadResult, export_problems, read_framework_json
+from fagdigital.frameworks.models import Framework
 from fagdigital.frameworks.moodle_csv import (
     HEADER,
     MoodleExportError,
@@ -33,20 +38,42 @@ from fagdigital.frameworks.moodle_csv import (
     write_moodle_csv,
 )
 from fagdigital.frameworks.tests.test_round_trip import texts
+from fagdigital.tenancy.models import Organisation
+from fagdigital.testing.factories import OrganisationFactory
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
 SCALE = "Begynder,Selvstændig,Erfaren,Ressourceperson"
 SCALE_CONFIGURATION = json.dumps(
-    [{"scaleid": "2"}, *({"id": n, "scaledefault": int(n == 1), "proficient": int(n > 1)} for n in range(1, 5))]
+    [
+        {"scaleid": "2"},
+        *({"id": n, "scaledefault": int(n == 1), "proficient": int(n > 1)} for n in range(1, 5)),
+    ]
 )
-FRAMEWORK_ROW = ["", "ramme", "Rammen", "", "1", SCALE, SCALE_CONFIGURATION, "", "", "", "", "", "1", "domain"]
+FRAMEWORK_ROW = [
+    "",
+    "ramme",
+    "Rammen",
+    "",
+    "1",
+    SCALE,
+    SCALE_CONFIGURATION,
+    "",
+    "",
+    "",
+    "",
+    "",
+    "1",
+    "domain",
+]
 
 
 def row(parent: str, code: str, name: str, description: str = "", related: str = "") -> list[str]:
     return [parent, code, name, description, "1", "", "", "", "0", "null", related, "", "", ""]
 
 
-def csv_bytes(rows: list[list[str]], *, header: list[str] | tuple[str, ...] = HEADER, delimiter: str = ",") -> bytes:
+def csv_bytes(
+    rows: list[list[str]], *, header: list[str] | tuple[str, ...] = HEADER, delimiter: str = ","
+) -> bytes:
     output = io.StringIO(newline="")
     csv.writer(output, delimiter=delimiter, lineterminator="\r\n").writerows([list(header), *rows])
     return output.getvalue().encode("utf-8")
@@ -71,13 +98,13 @@ def lines_of(result: ReadResult) -> set[int]:
     return {getattr(problem, "line", 0) for problem in result.problems}
 
 
-# --- Reading real Moodle files ---------------------------------------------------------------------------------
+# --- Reading real Moodle files ------------------------------------------------------------------------------
 
 
 def test_reads_a_moodle_export_into_areas_and_competence_trees() -> None:
     result = read_moodle_csv((EXAMPLES / "moodle-framework.csv").read_bytes())
     assert result.problems == []
-    default = dict(kind="integrated", digcomp=(), it_system_categories=())
+    default: dict[str, Any] = {"kind": "integrated", "digcomp": (), "it_system_categories": ()}
     assert result.data == FrameworkData(
         key="DIGKOMP",
         name=Text("Digitale kompetencer"),
@@ -115,7 +142,7 @@ def test_reads_a_moodle_export_into_areas_and_competence_trees() -> None:
                     CompetenceData(
                         "DK2.1",
                         Text("Phishing"),
-                        Text("Genkender phishing – også i sms <og> opkald."),
+                        Text("Genkender phishing \u2013 også i sms <og> opkald."),
                         children=(CompetenceData("DK2.1.1", Text("Falske links"), **default),),
                         related=("DK1.1",),
                         **default,
@@ -131,15 +158,39 @@ def test_reads_a_moodle_export_into_areas_and_competence_trees() -> None:
 
 def test_accepts_older_header_spellings_case_and_missing_optional_columns() -> None:
     old = [
-        "parentidnumber", "idnumber", "shortname", "description", "descriptionformat", "scalevalues",
-        "scaleconfiguration", "ruletype", "ruleoutcome", "ruleconfig", "relatedidnumbers", "exportid",
-        "isframework", "taxonomies",
-    ]  # fmt: skip
+        "parentidnumber",
+        "idnumber",
+        "shortname",
+        "description",
+        "descriptionformat",
+        "scalevalues",
+        "scaleconfiguration",
+        "ruletype",
+        "ruleoutcome",
+        "ruleconfig",
+        "relatedidnumbers",
+        "exportid",
+        "isframework",
+        "taxonomies",
+    ]
     assert read_moodle_csv(csv_bytes(VALID_ROWS, header=old)).problems == []
-    mixed = ["Parent id number", "ID NUMBER", "short name", *HEADER[3:7], "Rule type", "Rule outcome",
-             "Rule config", "Cross-referenced competency ID numbers", "Exported ID", "is framework", "taxonomy"]  # fmt: skip
+    mixed = [
+        "Parent id number",
+        "ID NUMBER",
+        "short name",
+        *HEADER[3:7],
+        "Rule type",
+        "Rule outcome",
+        "Rule config",
+        "Cross-referenced competency ID numbers",
+        "Exported ID",
+        "is framework",
+        "taxonomy",
+    ]
     assert read_moodle_csv(csv_bytes(VALID_ROWS, header=mixed)).problems == []
-    without_optional = [[value for index, value in enumerate(r) if index not in (7, 8, 9, 11)] for r in VALID_ROWS]
+    without_optional = [
+        [value for index, value in enumerate(r) if index not in (7, 8, 9, 11)] for r in VALID_ROWS
+    ]
     header = [value for index, value in enumerate(HEADER) if index not in (7, 8, 9, 11)]
     result = read_moodle_csv(csv_bytes(without_optional, header=header))
     assert result.problems == []
@@ -147,9 +198,22 @@ def test_accepts_older_header_spellings_case_and_missing_optional_columns() -> N
 
 
 def test_a_translated_header_is_read_by_position_like_moodle_does() -> None:
-    danish = ["Overordnet ID-nummer", "ID-nummer", "Kort navn", "Beskrivelse", "Beskrivelsesformat", "Skalaværdier",
-              "Skalakonfiguration", "Regeltype", "Regeludfald", "Regelkonfiguration", "Krydsreferencer",
-              "Eksporteret ID", "Er ramme", "Taksonomi"]  # fmt: skip
+    danish = [
+        "Overordnet ID-nummer",
+        "ID-nummer",
+        "Kort navn",
+        "Beskrivelse",
+        "Beskrivelsesformat",
+        "Skalaværdier",
+        "Skalakonfiguration",
+        "Regeltype",
+        "Regeludfald",
+        "Regelkonfiguration",
+        "Krydsreferencer",
+        "Eksporteret ID",
+        "Er ramme",
+        "Taksonomi",
+    ]
     result = read_moodle_csv(csv_bytes(VALID_ROWS, header=danish))
     assert result.problems == []
     assert result.data == read_moodle_csv(csv_bytes(VALID_ROWS)).data
@@ -189,10 +253,12 @@ def test_moodle_auto_format_and_plain_text_descriptions() -> None:
 
 
 def test_multilang_spans_give_danish_and_english() -> None:
-    name = '<span lang="da" class="multilang">Sikkerhed</span><span lang="en" class="multilang">Security</span>'
+    name = (
+        '<span lang="da" class="multilang">Sikkerhed</span><span lang="en" class="multilang">Security</span>'
+    )
     description = (
-        '<p><span class="multilang" lang="da">Hold data sikre.</span>'
-        '<span class="multilang" lang="en">Keep data safe.</span></p>'
+        '<p><span class="multilang" lang="da">Hold data sikre.</span><span class="multilang" lang="en">Keep '
+        "data safe.</span></p>"
     )
     result = read_moodle_csv(csv_bytes([FRAMEWORK_ROW, row("", "A", name, description)]))
     assert result.data is not None
@@ -212,22 +278,28 @@ def test_rules_and_relations_moodle_has_but_fagdigital_cannot_hold_are_warnings(
     assert result.data is not None and result.data.areas[0].competences[0].related == ()
 
 
-# --- Malformed files: a clear problem naming the line, and no data ---------------------------------------------
+# --- Malformed files: a clear problem naming the line, and no data ------------------------------------------
 
 
 def test_wrong_column_count_names_the_line() -> None:
     raw = csv_bytes(VALID_ROWS).replace(b",Kompetence B1,", b",Kompetence B1,,,")
     problems = problems_of(read_moodle_csv(raw))
     assert problems == [
-        "Linje 7: linjen har 16 felter, men overskriften har 14. Tjek at tekster med komma står i anførselstegn."
+        "Linje 7: linjen har 16 felter, men overskriften har 14. "
+        "Tjek at tekster med komma står i anførselstegn."
     ]
 
 
 def test_line_numbers_count_physical_lines_when_texts_span_several() -> None:
-    rows = [FRAMEWORK_ROW, row("", "A", "A", "første\nanden\ntredje"), row("A", "A1", "A1"), row("X", "A2", "A2")]
+    rows = [
+        FRAMEWORK_ROW,
+        row("", "A", "A", "første\nanden\ntredje"),
+        row("A", "A1", "A1"),
+        row("X", "A2", "A2"),
+    ]
     problems = problems_of(read_moodle_csv(csv_bytes(rows)))
     assert problems == [
-        "Linje 6: overordnet ID-nummer »X« findes ikke i filen. Ret ID-nummeret, eller tilføj kompetencen."
+        "Linje 7: overordnet ID-nummer »X« findes ikke i filen. Ret ID-nummeret, eller tilføj kompetencen."
     ]
 
 
@@ -241,15 +313,23 @@ def test_a_parent_id_number_that_does_not_exist() -> None:
 
 def test_the_framework_id_number_as_parent_gets_its_own_explanation() -> None:
     problems = problems_of(read_moodle_csv(csv_bytes([FRAMEWORK_ROW, row("ramme", "A", "A")])))
-    assert len(problems) == 1 and "rammens eget ID-nummer" in problems[0] and problems[0].startswith("Linje 3:")
+    assert (
+        len(problems) == 1 and "rammens eget ID-nummer" in problems[0] and problems[0].startswith("Linje 3:")
+    )
 
 
 def test_a_cycle_of_parents() -> None:
-    rows = [*VALID_ROWS, row("C3", "C1", "Et"), row("C1", "C2", "To"), row("C2", "C3", "Tre"), row("C3", "C4", "Fire")]
+    rows = [
+        *VALID_ROWS,
+        row("C3", "C1", "Et"),
+        row("C1", "C2", "To"),
+        row("C2", "C3", "Tre"),
+        row("C3", "C4", "Fire"),
+    ]
     problems = problems_of(read_moodle_csv(csv_bytes(rows)))
     assert problems == [
-        "Linje 8: kompetencerne danner en løkke af overordnede: »C1« → »C3« → »C2« → »C1«. Giv én af dem en anden "
-        "overordnet, eller lad dens »Parent ID number« være tom."
+        "Linje 8: kompetencerne danner en løkke af overordnede: »C1« → »C3« → »C2« → »C1«. Giv én af dem en "
+        "anden overordnet, eller lad dens »Parent ID number« være tom."
     ]
 
 
@@ -296,15 +376,17 @@ def test_invalid_utf8_names_the_line() -> None:
     raw = csv_bytes(VALID_ROWS).replace("Område B".encode(), "Område B".encode("cp1252"))
     problems = problems_of(read_moodle_csv(raw))
     assert problems == [
-        "Linje 6: teksten er ikke gyldig UTF-8 (tegn nr. 10). Gem filen med tegnsættet UTF-8, fx som »CSV UTF-8« "
-        "i Excel, eller eksportér den igen fra Moodle."
+        "Linje 6: teksten er ikke gyldig UTF-8 (tegn nr. 7). Gem filen med tegnsættet UTF-8, fx som »CSV "
+        "UTF-8« i Excel, eller eksportér den igen fra Moodle."
     ]
 
 
 def test_a_scale_without_exactly_four_values() -> None:
     broken = [*FRAMEWORK_ROW]
     broken[5] = "Nej,Ja"
-    broken[6] = '[{"scaleid":"2"},{"id":1,"scaledefault":1,"proficient":0},{"id":2,"scaledefault":0,"proficient":1}]'
+    broken[6] = (
+        '[{"scaleid":"2"},{"id":1,"scaledefault":1,"proficient":0},{"id":2,"scaledefault":0,"proficient":1}]'
+    )
     problems = problems_of(read_moodle_csv(csv_bytes([broken, *VALID_ROWS[1:]])))
     assert len(problems) == 1 and "har 2 værdier" in problems[0] and problems[0].startswith("Linje 2:")
 
@@ -338,6 +420,13 @@ def test_a_file_without_or_with_two_framework_rows() -> None:
     assert problems == ["Linje 8: filen har allerede rammen i linje 2; en fil kan kun indeholde én ramme."]
 
 
+def test_a_field_longer_than_the_csv_limit() -> None:
+    problems = problems_of(read_moodle_csv(csv_bytes([*VALID_ROWS, row("A", "A9", "Lang", "x" * 200_000)])))
+    assert problems == [
+        "Linje 8: et felt i linjen er over 131072 tegn langt. Forkort beskrivelsen, eller del den op."
+    ]
+
+
 def test_empty_files_and_broken_quoting() -> None:
     assert problems_of(read_moodle_csv(b"")) == ["Linje 1: filen er tom. Eksportér rammen fra Moodle igen."]
     assert problems_of(read_moodle_csv(csv_bytes([])))[0].startswith("Linje 2: filen har kun en overskrift")
@@ -368,8 +457,8 @@ def test_related_id_numbers_must_exist_and_commas_are_escaped() -> None:
     rows = [*VALID_ROWS[:-1], row("B", "B1", "B1", related="A1,FINDES%2CIKKE")]
     problems = problems_of(read_moodle_csv(csv_bytes(rows)))
     assert problems == [
-        "Linje 7: den relaterede kompetence »FINDES,IKKE« (Cross-referenced competency ID numbers) findes ikke i "
-        "filen. Ret ID-nummeret, eller fjern det."
+        "Linje 7: den relaterede kompetence »FINDES,IKKE« (Cross-referenced competency ID numbers) findes "
+        "ikke i filen. Ret ID-nummeret, eller fjern det."
     ]
 
 
@@ -385,7 +474,7 @@ def test_bad_fagdigital_metadata_in_rule_config_is_reported() -> None:
     assert any(p.startswith("Linje 9: »Rule config« er ikke gyldig JSON") for p in problems)
 
 
-# --- HTML ↔ text -----------------------------------------------------------------------------------------------
+# --- HTML ↔ text --------------------------------------------------------------------------------------------
 
 
 @settings(max_examples=300, deadline=None)
@@ -395,7 +484,7 @@ def test_text_written_as_html_reads_back_identically(text: str) -> None:
     assert "\\" not in text_to_html(text) and '"' not in text_to_html(text)
 
 
-# --- Writing ---------------------------------------------------------------------------------------------------
+# --- Writing ------------------------------------------------------------------------------------------------
 
 
 def _example() -> FrameworkData:
@@ -433,14 +522,15 @@ def test_the_published_moodle_example_is_what_the_writer_makes() -> None:
     assert (EXAMPLES / "framework-minimal-moodle.csv").read_bytes() == write_moodle_csv(data)
 
 
-def test_written_files_never_contain_a_backslash_before_a_quote() -> None:
-    """PHP's fgetcsv (Moodle's reader) treats backslash-quote as an escape and would misread the row."""
+def test_written_files_never_have_a_quote_escaped_by_a_backslash() -> None:
+    """PHP's fgetcsv (Moodle's reader) takes a backslash and the next character as one unit, so a quote after
+    an odd number of backslashes would not end the field and the row would be misread."""
     tricky = Text('slut med \\", "citat" og \\')
     competence = CompetenceData("K1", tricky, tricky, descriptors=(DescriptorData(1, tricky),))
     area = AreaData("O", tricky, tricky, competences=(competence,))
     data = FrameworkData(key="k", name=tricky, description=tricky, levels=DEFAULT_LEVELS, areas=(area,))
     raw = write_moodle_csv(dataclasses.replace(data, name=Text(tricky.da, tricky.da)))
-    assert b'\\"' not in raw
+    assert not re.search(rb'(?<!\\)(?:\\\\)*\\"', raw)
     assert read_moodle_csv(raw).data == dataclasses.replace(data, name=Text(tricky.da, tricky.da))
 
 
@@ -450,6 +540,10 @@ def test_what_moodle_cannot_hold_stops_the_export_or_is_left_out() -> None:
         "Moodle-filen har ikke rammens 1 rolleprofiler; brug JSON-formatet for at få dem med.",
         "Moodle-filen har ikke rammens 1 it-systemer; brug JSON-formatet for at få dem med.",
     ]
+    long = dataclasses.replace(data.areas[0], name=Text("n" * 101))
+    assert "Moodle forkorter navne til 100 tegn; det gælder DS." in moodle_export_omissions(
+        dataclasses.replace(data, areas=(long,))
+    )
     clash = dataclasses.replace(
         data,
         areas=(dataclasses.replace(data.areas[0], code="DS1"),),
@@ -467,3 +561,85 @@ def test_level_names_with_commas_survive_through_the_metadata() -> None:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert rows[1][5] == "Niveau 1; trin,Niveau 2; trin,Niveau 3; trin,Niveau 4; trin"
     assert read_moodle_csv(raw).data == data
+
+
+# --- Never an exception, whatever the file -------------------------------------------------------------
+
+
+VALID_FILE = csv_bytes(VALID_ROWS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.binary(max_size=3000))
+def test_any_bytes_give_problems_not_an_exception(raw: bytes) -> None:
+    result = read_moodle_csv(raw)
+    assert (result.data is None) == bool(result.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(0, len(VALID_FILE)), st.integers(0, 3), st.sampled_from(list(',;"\n\r<>&%{}[]\\'))
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_damaged_files_give_problems_not_an_exception(edits: list[tuple[int, int, str]]) -> None:
+    raw = VALID_FILE.decode()
+    for position, removed, inserted in edits:
+        raw = raw[:position] + inserted + raw[position + removed :]
+    result = read_moodle_csv(raw.encode())
+    assert (result.data is None) == bool(result.problems)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "<a " * 40_000,
+        "<!x " * 30_000,
+        "<span " * 20_000,
+        '<span class="multilang" lang="da">' * 3_500,
+        '<dl class="fagdigital-niveauer">' * 2_000 + "<dd class='fagdigital-niveau-1'>" * 2_000,
+        "<script>" * 15_000,
+        "<!--" * 30_000,
+    ],
+)
+def test_pathological_html_is_read_in_linear_time(description: str) -> None:
+    """Each of these would make a backtracking pattern quadratic (minutes for one field); they take
+    milliseconds."""
+    rows = [FRAMEWORK_ROW, row("", "A", "A"), row("A", "A1", description[:100], description)]
+    result = read_moodle_csv(csv_bytes(rows))
+    assert result.problems == [] or all("Short name" in p.message for p in result.problems)
+
+
+# --- All or nothing ---------------------------------------------------------------------------------------
+
+_CYCLE = [*VALID_ROWS, row("C2", "C1", "Et"), row("C1", "C2", "To")]
+_BROKEN_SCALE = [[*FRAMEWORK_ROW[:6], "[{", *FRAMEWORK_ROW[7:]], *VALID_ROWS[1:]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        (VALID_FILE.replace(b",Kompetence B1,", b",Kompetence B1,,"), 7),
+        (csv_bytes([*VALID_ROWS, row("DS9", "C1", "Forældreløs")]), 8),
+        (csv_bytes(_CYCLE), 8),
+        (csv_bytes([*VALID_ROWS, row("B", "A1", "Igen")]), 8),
+        (csv_bytes(_BROKEN_SCALE), 2),
+        (VALID_FILE.replace("Område B".encode(), "Område B".encode("cp1252")), 6),
+    ],
+    ids=["column-count", "unknown-parent", "cycle", "duplicate-id", "scale-json", "invalid-utf8"],
+)
+def test_a_malformed_file_is_kept_as_invalid_and_nothing_is_created(raw: bytes, line: int) -> None:
+    organisation: Organisation = OrganisationFactory()
+    framework_import = services.framework_import_create(
+        organisation=organisation, uploaded_by=None, filename="fejl.csv", file_format=MOODLE_CSV, content=raw
+    )
+    assert framework_import.status == "invalid"
+    assert [problem["location"] for problem in framework_import.problems] == [f"Linje {line}"]
+    with pytest.raises(services.FrameworkImportError):
+        services.framework_import_apply(framework_import=framework_import)
+    assert not Framework.objects.exists()

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fagdigital.frameworks import selectors, services
+from fagdigital.frameworks.digcomp import DIGCOMP_COMPETENCES
 from fagdigital.frameworks.interchange import (
     DEFAULT_LEVELS,
     AreaData,
@@ -28,7 +29,6 @@ from fagdigital.frameworks.interchange import (
     Text,
 )
 from fagdigital.frameworks.json_format import (
-    DIGCOMP_COMPETENCES,
     JSON,
     MOODLE_CSV,
     read_framework_file,
@@ -218,7 +218,7 @@ def _depth(items: tuple[CompetenceData, ...]) -> int:
     return max((1 + _depth(item.children) for item in items), default=0)
 
 
-# --- Pure: data → file → data ------------------------------------------------------------------------------
+# --- Pure: data → file → data -------------------------------------------------------------------------------
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -258,7 +258,7 @@ def test_generated_frameworks_include_deep_trees_and_tricky_texts() -> None:
     assert set('æøå,"\n<&;') <= seen_characters
 
 
-# --- Through the database: rows → file → rows ----------------------------------------------------------------
+# --- Through the database: rows → file → rows ---------------------------------------------------------------
 
 
 def _rows_round_trip(data: FrameworkData, file_format: str) -> None:

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         "Give --key and --version to pick another one (drafts too)."
     )
 
+    def add_base_argument(self, parser: CommandParser, *args: Any, **kwargs: Any) -> None:
+        if "--version" in args:
+            return  # here --version picks a framework version, not Django's
+        super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--org", required=True, metavar="KOMMUNEKODE", help="the municipality's code, e.g. 0101"
