@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from fagdigital.accounts.models import User
-from fagdigital.frameworks.services import default_framework_install, job_functions_map_by_suggestion
+from fagdigital.frameworks.services import organisation_onboard
 from fagdigital.orgs.people_import import ImportRow
 from fagdigital.orgs.services import ImportSummary, people_import_apply, person_link_user
 from fagdigital.tenancy.models import Organisation, OrganisationKind, Role
@@ -115,7 +115,7 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
             _import_once(organisation=nabo, key="demo", rows=nabo_people, today=today, progress=progress),
         )
         for municipality in (demo, nabo):
-            _framework_with_mapped_roles(organisation=municipality)
+            organisation_onboard(organisation=municipality)
         provider = organisation_ensure(kind=OrganisationKind.EDUCATION_PROVIDER, name=PROVIDER_NAME)
         operator = organisation_ensure(kind=OrganisationKind.NETWORK_OPERATOR, name=NETWORK_OPERATOR_NAME)
         network_ensure(
@@ -150,12 +150,6 @@ def _real_municipalities(codes: Sequence[str]) -> list[Organisation]:
         municipalities_load()
         found = list(Organisation.objects.filter(kommunekode__in=codes).order_by("kommunekode"))
     return found
-
-
-def _framework_with_mapped_roles(*, organisation: Organisation) -> None:
-    """The default framework, with the organisation's job functions mapped to its role profiles by name."""
-    framework = default_framework_install(organisation=organisation)
-    job_functions_map_by_suggestion(organisation=organisation, framework=framework)
 
 
 def rows_fingerprint(*, organisation: Organisation, rows: Sequence[ImportRow]) -> str:
@@ -330,7 +324,7 @@ def municipality_generate(
             end_missing=True,
             progress=_phase(progress, organisation),
         )
-        _framework_with_mapped_roles(organisation=organisation)
+        organisation_onboard(organisation=organisation)
     units = {row.unit_path for row in rows}
     return GenerateResult(
         organisation=organisation,

@@ -42,8 +42,9 @@ from .models import (
     RoleTarget,
 )
 
-# How alike a job function's name must be to a role profile's names before we suggest the mapping.
-SUGGESTION_THRESHOLD = 0.75
+# How alike a job function's name must be to a role profile's names before we suggest the mapping. Character
+# similarity is crude: below 0.82 it suggested e.g. "Kantineassistent" as an administrative caseworker.
+SUGGESTION_THRESHOLD = 0.82
 
 # The order in which a role's targets matter: what is critical first.
 CRITICALITY_ORDER = {Criticality.CRITICAL: 0, Criticality.IMPORTANT: 1, Criticality.USEFUL: 2}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -771,3 +772,20 @@ def framework_import_apply(*, framework_import: FrameworkImport) -> Framework:
     locked.status = FrameworkImportStatus.APPLIED
     locked.save(update_fields=["framework", "status", "updated_at"])
     return framework
+
+
+@dataclass(frozen=True)
+class OnboardingResult:
+    framework: Framework
+    job_functions_mapped: int
+
+
+def organisation_onboard(*, organisation: Organisation) -> OnboardingResult:
+    """Set up a municipality to use fagdigital: the default framework, job functions mapped by name.
+
+    Idempotent: an organisation that has the framework keeps it, and only unmapped job functions with a
+    confident suggestion are mapped (run it again after the first people import).
+    """
+    framework = default_framework_install(organisation=organisation)
+    mapped = job_functions_map_by_suggestion(organisation=organisation, framework=framework)
+    return OnboardingResult(framework=framework, job_functions_mapped=mapped)

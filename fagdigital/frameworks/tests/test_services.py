@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from fagdigital.frameworks import selectors, services
 from fagdigital.frameworks.json_format import read_framework_json, write_framework_json
-from fagdigital.frameworks.models import Framework, FrameworkStatus, RoleTarget
+from fagdigital.frameworks.models import Framework, FrameworkStatus, JobFunctionMapping, RoleTarget
 from fagdigital.tenancy.models import Organisation
+from fagdigital.testing.factories import JobFunctionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +60,18 @@ def test_published_framework_refuses_edits_and_new_version_copies_it(organisatio
     services.framework_publish(framework=draft)
     framework.refresh_from_db()
     assert framework.status == FrameworkStatus.RETIRED
+
+
+def test_onboarding_a_new_municipality_installs_the_default_framework_and_maps_job_functions(
+    organisation: Organisation,
+) -> None:
+    nurse = JobFunctionFactory(organisation=organisation, name="Sygeplejerske")
+    odd = JobFunctionFactory(organisation=organisation, name="Kantineassistent")
+    call_command("onboard_organisation", "--org", organisation.kommunekode, stdout=StringIO())
+    framework = Framework.objects.get(organisation=organisation)
+    assert framework.status == FrameworkStatus.PUBLISHED
+    mappings = dict(JobFunctionMapping.objects.values_list("job_function_id", "role_profile_code"))
+    assert mappings == {nurse.pk: "sygeplejerske"}
+    assert odd.pk not in mappings
+    again = services.organisation_onboard(organisation=organisation)
+    assert again.framework == framework and again.job_functions_mapped == 0
