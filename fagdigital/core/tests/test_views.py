@@ -4,7 +4,10 @@ from unittest import mock
 
 import pytest
 from django.db.utils import OperationalError
-from django.test import Client
+from django.test import Client, RequestFactory
+
+from fagdigital.core.views import server_error
+from fagdigital.testing.factories import MembershipFactory
 
 
 @pytest.mark.django_db
@@ -42,8 +45,6 @@ def test_error_pages_use_the_site_layout(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_forbidden_page_uses_the_site_layout(client: Client) -> None:
-    from fagdigital.testing.factories import MembershipFactory
-
     client.force_login(MembershipFactory(roles=["employee"]).user)
     response = client.get("/struktur/")
     assert response.status_code == 403
@@ -51,10 +52,6 @@ def test_forbidden_page_uses_the_site_layout(client: Client) -> None:
 
 
 def test_server_error_page_renders_without_a_database() -> None:
-    from django.test import RequestFactory
-
-    from fagdigital.core.views import server_error
-
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Der skete en fejl hos os" in response.content.decode()
