@@ -37,10 +37,12 @@ def test_wrong_password_gives_a_danish_message_and_no_session(client: Client) ->
 def test_english_is_used_only_when_chosen(client: Client) -> None:
     response = client.get("/konto/log-ind/", headers={"accept-language": "en-US,en;q=0.9"})
     assert 'lang="da"' in response.content.decode()
+    assert "Glemt adgangskode?" in response.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/konto/log-ind/"})
     response = client.get("/konto/log-ind/")
-    assert 'lang="en"' in response.content.decode()
-    assert "Log in" in response.content.decode()
+    body = response.content.decode()
+    assert 'lang="en"' in body
+    assert "Forgot your password?" in body and "Glemt adgangskode?" not in body
 
 
 def test_repeated_failures_lock_the_login_even_with_the_right_password(client: Client) -> None:
