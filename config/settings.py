@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fagdigital.tenancy",
     "fagdigital.orgs",
     "fagdigital.frameworks",
+    "fagdigital.assessments",
     "fagdigital.demo",
 ]
 
@@ -123,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if os.environ.get("TEST_DATABASE_NAME"):
+    # Lets several test runs share one PostgreSQL cluster, each with its own test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -185,6 +189,15 @@ STORAGES = {
 }
 WHITENOISE_MANIFEST_STRICT = False
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Assessments: how long evidence counts towards an estimate, how long a sign-in link in an
+# invitation works, and the smallest group any aggregate is shown for (never below 5).
+# The address people reach the app at, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+ESTIMATE_VALIDITY_DAYS = env_int("ESTIMATE_VALIDITY_DAYS", default=730)
+SIGNIN_LINK_MAX_AGE_DAYS = env_int("SIGNIN_LINK_MAX_AGE_DAYS", default=14)
+ANONYMITY_MIN_GROUP = max(5, env_int("ANONYMITY_MIN_GROUP", default=5))
+ANONYMITY_MIN_GROUP_FREE_TEXT = max(10, env_int("ANONYMITY_MIN_GROUP_FREE_TEXT", default=10))
 
 # E-mail: console in development, a folder of .eml files in the demo, SMTP in production.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

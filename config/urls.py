@@ -7,6 +7,7 @@ urlpatterns = [
     path("organisation/", include("fagdigital.tenancy.urls")),
     path("struktur/", include("fagdigital.orgs.urls")),
     path("rammer/", include("fagdigital.frameworks.urls")),
+    path("maalinger/", include("fagdigital.assessments.urls")),
 ]
 
 handler403 = "fagdigital.core.views.permission_denied"

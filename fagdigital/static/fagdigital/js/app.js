@@ -30,6 +30,8 @@
   document.addEventListener("htmx:responseError", function (event) {
     var target = event.detail.target;
     if (!target) return;
+    // Autosaving questionnaires show and retry their own failures.
+    if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-autosave]")) return;
     var message = document.createElement("p");
     message.className = "form-error-message";
     message.setAttribute("role", "alert");
@@ -74,5 +76,87 @@
     window.setTimeout(function () {
       region.textContent = event.detail.message;
     }, 50);
+  });
+})();
+
+// ===========================================================================================================
+// Questionnaires (fagdigital/assessments): autosave with a visible saved state, and retries
+// ===========================================================================================================
+(function () {
+  "use strict";
+
+  var english = document.documentElement.lang === "en";
+  var RETRY_DELAYS = [1000, 2000, 5000, 10000, 20000, 30000];
+  var pending = new Set();
+
+  function statusRegion() {
+    return document.getElementById("save-status");
+  }
+
+  function showStatus(text, kind) {
+    var region = statusRegion();
+    if (!region) return;
+    region.textContent = text;
+    region.classList.remove("save-status-saved", "save-status-error", "save-status-saving");
+    if (kind) region.classList.add("save-status-" + kind);
+  }
+
+  // A form with [data-autosave] posts itself (the whole page of answers) at every change. Each save
+  // carries every answer on the page, so the next successful save also repairs an earlier failed one.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-autosave]")) return;
+    pending.add(form);
+    showStatus(english ? "Saving…" : "Gemmer …", "saving");
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-autosave]")) return;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (event.detail.successful || status === 409 || status === 422) {
+      // Saved, or refused with a reason the server put in the status line: retrying would not help.
+      pending.delete(form);
+      form.removeAttribute("data-retry");
+      return;
+    }
+    var attempt = parseInt(form.getAttribute("data-retry") || "0", 10);
+    var delay = RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)];
+    form.setAttribute("data-retry", String(attempt + 1));
+    showStatus(
+      english
+        ? "Not saved yet – no connection to the server. Trying again in " + Math.round(delay / 1000) + " s. Your answers are kept on this page."
+        : "Ikke gemt endnu – ingen forbindelse til serveren. Prøver igen om " + Math.round(delay / 1000) + " sek. Dine svar er bevaret på siden.",
+      "error"
+    );
+    window.setTimeout(function () {
+      if (window.htmx && document.body.contains(form)) window.htmx.trigger(form, "change");
+    }, delay);
+  });
+
+  // Leaving the page with an unsaved change asks first.
+  window.addEventListener("beforeunload", function (event) {
+    if (pending.size > 0) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // Submitting a form marked [data-submit-once] disables its button against double clicks (the server
+  // is idempotent anyway).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-submit-once]")) return;
+    if (form.getAttribute("data-submitting") === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "true");
+    // The form's own submit button stays in the request; disabling it right away would drop its value.
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
   });
 })();

@@ -1,0 +1,366 @@
+"""Assessment campaigns and what they produce: responses, answers, evidence and competence estimates.
+
+A campaign fixes its participants when it opens (`Participant`), so response rates and reminders
+refer to the people who were asked, even if the org structure changes while it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fagdigital.core.models import TenantModel
+from fagdigital.frameworks.models import BilingualMixin
+
+
+class Instrument(models.TextChoices):
+    SELF = "self", _("Selvvurdering")
+    LEADER = "leader", _("Ledervurdering")
+    TEST = "test", _("Videnstest")
+    CHIEFS = "chiefs", _("Ledelsesmåling")
+
+
+class Visibility(models.TextChoices):
+    DEVELOPMENT = "development", _("Udviklingssamtale")
+    ANONYMOUS = "anonymous", _("Anonym måling")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Kladde")
+    OPEN = "open", _("Åben")
+    CLOSED = "closed", _("Lukket")
+
+
+class Campaign(TenantModel):
+    """A measurement round (måling) over one published framework version."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    framework = models.ForeignKey("frameworks.Framework", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=CampaignStatus.choices, default="draft")
+    opens_on = models.DateField(_("åbner"))
+    closes_on = models.DateField(_("lukker"))
+    instruments = models.JSONField(_("instrumenter"), default=list)
+    visibility = models.CharField(_("synlighed"), max_length=16, choices=Visibility.choices)
+    # Days before the close date on which people who have not submitted get a reminder.
+    reminder_days = models.JSONField(_("påmindelser (dage før lukning)"), default=list, blank=True)
+    # Empty: everyone in the scope units; else only people whose role profile has one of these codes.
+    role_profile_codes = models.JSONField(_("rolleprofiler"), default=list, blank=True)
+    # Areas whose competences the knowledge test covers, and how many items per competence.
+    test_area_codes = models.JSONField(_("videnstestens fokusområder"), default=list, blank=True)
+    test_items_per_competence = models.PositiveSmallIntegerField(_("spørgsmål pr. kompetence"), default=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("måling")
+        verbose_name_plural = _("målinger")
+        ordering: ClassVar = ["-opens_on", "-id"]
+        indexes: ClassVar = [models.Index(fields=["organisation", "status"], name="campaign_org_status")]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="campaign_window_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accepts_answers(self, *, today: dt.date) -> bool:
+        """Answers can be given and changed from the open date until and including the close date."""
+        return self.status == CampaignStatus.OPEN and self.opens_on <= today <= self.closes_on
+
+    def uses(self, instrument: Instrument | str) -> bool:
+        return str(instrument) in self.instruments
+
+
+class CampaignUnit(TenantModel):
+    """An org unit in a campaign's scope, with or without the units below it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="scope_units")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    include_subtree = models.BooleanField(_("med underliggende enheder"), default=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="campaign_unit_once")
+        ]
+
+
+class Participant(TenantModel):
+    """A person asked to answer a campaign: fixed when the campaign opens."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    role_profile_code = models.SlugField(max_length=100, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    # Reminder days (as in Campaign.reminder_days) already sent, so a reminder is sent once.
+    reminders_sent = models.JSONField(default=list, blank=True)
+    # Rotated whenever a sign-in link is sent or used: a link works once and only the latest works.
+    link_nonce = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["campaign", "person"], name="participant_once_per_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.person_id}"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("Kladde")
+    SUBMITTED = "submitted", _("Indsendt")
+
+
+class Response(TenantModel):
+    """One person's answers to one instrument of a campaign, saved as they go.
+
+    `subject` is whom the answers are about: the respondent's own person for self-assessment and test,
+    a team member for a leader assessment, nobody for the chiefs' survey.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    instrument = models.CharField(max_length=16, choices=Instrument.choices)
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, null=True, related_name="+")
+    status = models.CharField(max_length=16, choices=ResponseStatus.choices, default="draft")
+    saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Answers changed after the last submission: the person must submit again for them to count.
+    changed_since_submit = models.BooleanField(default=False)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["campaign", "instrument", "subject", "respondent"],
+                condition=Q(subject__isnull=False),
+                name="response_once_per_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "respondent"],
+                condition=Q(instrument="chiefs"),
+                name="chiefs_response_once",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["campaign", "instrument", "status"], name="response_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.instrument}:{self.subject_id}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+
+class Answer(TenantModel):
+    """A chosen level for one competence; no level means "ved ikke"."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    competence = models.ForeignKey("frameworks.Competence", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["response", "competence"], name="answer_once_per_competence")
+        ]
+
+
+class ItemKind(models.TextChoices):
+    SINGLE = "single", _("Ét rigtigt svar")
+    MULTIPLE = "multiple", _("Flere rigtige svar")
+
+
+class TestItem(BilingualMixin, TenantModel):
+    """A knowledge-test question for one competence (by code, so it survives new framework versions)."""
+
+    __test__ = False  # not a pytest test class
+
+    framework_key = models.SlugField(max_length=100)
+    competence_code = models.CharField(max_length=100)
+    key = models.CharField(max_length=50)
+    kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    difficulty = models.PositiveSmallIntegerField(default=2)
+    scenario_da = models.TextField(blank=True)
+    scenario_en = models.TextField(blank=True)
+    question_da = models.TextField()
+    question_en = models.TextField(blank=True)
+    explanation_da = models.TextField()
+    explanation_en = models.TextField(blank=True)
+    # [{"key": "a", "da": ..., "en": ..., "correct": bool}] — never rendered before submission.
+    options = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "framework_key", "key"], name="test_item_key_unique"
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["organisation", "framework_key", "competence_code"], name="test_item_competence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def correct_keys(self) -> frozenset[str]:
+        return frozenset(str(option["key"]) for option in self.options if option.get("correct"))
+
+
+class TestQuestion(TenantModel):
+    """An item drawn for one person's test, with its shown option order and the chosen options."""
+
+    __test__ = False  # not a pytest test class
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="questions")
+    item = models.ForeignKey(TestItem, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    option_order = models.JSONField(default=list)
+    selected = models.JSONField(default=list, blank=True)
+    answered = models.BooleanField(default=False)
+    correct = models.BooleanField(null=True)
+
+    class Meta:
+        ordering: ClassVar = ["position"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["response", "item"], name="test_question_once"),
+            models.UniqueConstraint(fields=["response", "position"], name="test_question_position"),
+        ]
+
+
+class SurveyItem(BilingualMixin, TenantModel):
+    """A chiefs' survey statement, answered on the five-point degree scale."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="survey_items")
+    code = models.SlugField(max_length=50)
+    text_da = models.TextField()
+    text_en = models.TextField(blank=True)
+    area_code = models.CharField(max_length=50, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="survey_item_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DegreeScale(models.IntegerChoices):
+    NOT_AT_ALL = 1, _("Slet ikke")
+    SMALL = 2, _("I mindre grad")
+    SOME = 3, _("I nogen grad")
+    HIGH = 4, _("I høj grad")
+    VERY_HIGH = 5, _("I meget høj grad")
+
+
+class SurveyAnswer(TenantModel):
+    """An answer to a survey statement; no value means "ved ikke"."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="survey_answers")
+    item = models.ForeignKey(SurveyItem, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField(null=True, blank=True, choices=DegreeScale.choices)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["response", "item"], name="survey_answer_once")
+        ]
+
+
+class EvidenceSource(models.TextChoices):
+    TEST = "test", _("Videnstest")
+    LEADER = "leader", _("Ledervurdering")
+    LEARNING = "learning", _("Gennemført læringsaktivitet")
+    SELF = "self", _("Selvvurdering")
+
+
+# The estimate rule of DESIGN.md §2: the first source in this order that has valid evidence wins.
+SOURCE_PRIORITY: tuple[str, ...] = (
+    EvidenceSource.TEST,
+    EvidenceSource.LEADER,
+    EvidenceSource.LEARNING,
+    EvidenceSource.SELF,
+)
+
+
+class Evidence(TenantModel):
+    """One observation of a person's level in a competence, from one source on one date."""
+
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="+")
+    competence = models.ForeignKey("frameworks.Competence", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=16, choices=EvidenceSource.choices)
+    level = models.PositiveSmallIntegerField()
+    observed_on = models.DateField()
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, related_name="+")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, null=True, related_name="evidence")
+    # Test scores ({"score": 0.83, "correct": 2, "items": 3}) and the like, for the person's explanation.
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["response", "competence"],
+                condition=Q(response__isnull=False),
+                name="evidence_once_per_response",
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["person", "competence", "observed_on"], name="evidence_person_competence"),
+            models.Index(fields=["campaign", "source"], name="evidence_campaign_source"),
+        ]
+
+
+class CompetenceEstimate(TenantModel):
+    """A person's current level in a competence, and the evidence it was taken from."""
+
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="+")
+    competence = models.ForeignKey("frameworks.Competence", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=16, choices=EvidenceSource.choices)
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="+")
+    observed_on = models.DateField()
+    # A self-assessment 2+ levels away from the test or leader rating (DESIGN.md §2, calibration).
+    calibration_flag = models.BooleanField(default=False)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "competence"], name="estimate_once_per_competence")
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "competence"], name="estimate_org_competence")
+        ]
+
+
+class InvitationKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Påmindelse")
+
+
+class SentMessage(TenantModel):
+    """A log of invitations and reminders, so admins can see what went out and re-send."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=16, choices=InvitationKind.choices)
+    to = models.EmailField()
+    with_link = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]

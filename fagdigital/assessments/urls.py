@@ -1,0 +1,69 @@
+from django.urls import path
+
+from . import views, views_admin, views_feedback, views_leader, views_survey, views_test
+
+app_name = "assessments"
+
+urlpatterns = [
+    # Campaign administration (competence admins).
+    path("", views_admin.campaign_list, name="campaign_list"),
+    path("ny/", views_admin.campaign_create, name="campaign_create"),
+    path("enheder/", views_admin.unit_picker, name="unit_picker"),
+    path("<int:campaign_id>/", views_admin.campaign_detail, name="campaign_detail"),
+    path("<int:campaign_id>/rediger/", views_admin.campaign_edit, name="campaign_edit"),
+    path("<int:campaign_id>/aabn/", views_admin.campaign_open, name="campaign_open"),
+    path("<int:campaign_id>/luk/", views_admin.campaign_close, name="campaign_close"),
+    path("<int:campaign_id>/forlaeng/", views_admin.campaign_extend, name="campaign_extend"),
+    path("<int:campaign_id>/slet/", views_admin.campaign_delete, name="campaign_delete"),
+    path("<int:campaign_id>/svarprocent/", views_admin.campaign_rates, name="campaign_rates"),
+    path("<int:campaign_id>/deltagere/", views_admin.participant_list, name="participant_list"),
+    path(
+        "<int:campaign_id>/deltagere/<int:participant_id>/gensend/",
+        views_admin.participant_resend,
+        name="participant_resend",
+    ),
+    path("<int:campaign_id>/ledelsesmaaling/spoergsmaal/", views_admin.survey_items, name="survey_items"),
+    path(
+        "<int:campaign_id>/ledelsesmaaling/spoergsmaal/<int:item_id>/",
+        views_admin.survey_item_edit,
+        name="survey_item_edit",
+    ),
+    path(
+        "<int:campaign_id>/ledelsesmaaling/spoergsmaal/<int:item_id>/slet/",
+        views_admin.survey_item_delete,
+        name="survey_item_delete",
+    ),
+    path("<int:campaign_id>/ledelsesmaaling/resultater/", views_admin.survey_results, name="survey_results"),
+    # Taking part: "Mine målinger", sign-in links and the self-assessment.
+    path("mine/", views.my_campaigns, name="mine"),
+    path("link/<str:token>/", views.signin_link, name="signin_link"),
+    path("<int:campaign_id>/selvvurdering/", views.self_start, name="self_start"),
+    path("<int:campaign_id>/selvvurdering/gem/", views.self_save, name="self_save"),
+    path("<int:campaign_id>/selvvurdering/indsend/", views.self_review, name="self_review"),
+    path("<int:campaign_id>/selvvurdering/<int:area_id>/", views.self_area, name="self_area"),
+    # Knowledge test.
+    path("<int:campaign_id>/videnstest/", views_test.test_start, name="test_start"),
+    path("<int:campaign_id>/videnstest/spoergsmaal/", views_test.test_questions, name="test_questions"),
+    path("<int:campaign_id>/videnstest/gem/", views_test.test_save, name="test_save"),
+    path("<int:campaign_id>/videnstest/indsend/", views_test.test_submit, name="test_submit"),
+    path("<int:campaign_id>/videnstest/resultat/", views_test.test_result, name="test_result"),
+    # Leader assessment.
+    path("<int:campaign_id>/ledervurdering/", views_leader.team, name="leader_team"),
+    path("<int:campaign_id>/ledervurdering/<int:person_id>/", views_leader.rate, name="leader_rate"),
+    path("<int:campaign_id>/ledervurdering/<int:person_id>/gem/", views_leader.save, name="leader_save"),
+    path(
+        "<int:campaign_id>/ledervurdering/<int:person_id>/indsend/", views_leader.submit, name="leader_submit"
+    ),
+    # Chiefs' survey.
+    path("<int:campaign_id>/ledelsesmaaling/", views_survey.survey, name="survey"),
+    path("<int:campaign_id>/ledelsesmaaling/gem/", views_survey.save, name="survey_save"),
+    path("<int:campaign_id>/ledelsesmaaling/indsend/", views_survey.submit, name="survey_submit"),
+    # Personal feedback.
+    path("min-profil/", views_feedback.my_profile, name="my_profile"),
+    path("min-profil/pdf/", views_feedback.my_profile_pdf, name="my_profile_pdf"),
+    path(
+        "<int:campaign_id>/ledervurdering/<int:person_id>/profil/",
+        views_feedback.team_member_profile,
+        name="team_member_profile",
+    ),
+]
