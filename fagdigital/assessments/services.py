@@ -895,7 +895,7 @@ def signin_link_use(*, token: str, today: dt.date | None = None) -> tuple[User, 
     except signing.BadSignature as error:
         raise SignInLinkInvalidError(expired) from error
     participant = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .select_related("campaign", "person__user", "campaign__organisation")
         .filter(pk=data.get("p"))
         .first()

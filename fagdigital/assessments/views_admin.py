@@ -1,69 +1,664 @@
-"""Scaffold: replaced by the real views."""
+"""Campaign administration for competence admins: set up, open, follow and close measurement rounds.
 
+Views only parse input and call services (writes) and selectors (reads). A refused state change (opening
+a campaign with nobody in scope, editing an open one) answers 409 with the reason; invalid input answers
+422 with the messages at the fields and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from fagdigital.core.htmx import render_page_or_partial
+from fagdigital.tenancy.access import actor_required
+from fagdigital.tenancy.actor import Actor
+from fagdigital.tenancy.models import Role
+
+from . import selectors, selectors_admin, services
+from .forms import (
+    ACTION_ADD,
+    ACTION_REMOVE,
+    ACTION_SAVE,
+    ACTION_SEARCH,
+    CampaignForm,
+    ExtendForm,
+    ParticipantSearchForm,
+    ScopeInput,
+    SurveyItemForm,
+    chosen_framework,
+    visibility_help,
+)
+from .models import Campaign, CampaignStatus, DegreeScale, Instrument, SurveyItem, Visibility
+
+ADMIN = Role.COMPETENCE_ADMIN
+PERSON_INSTRUMENTS = selectors_admin.PERSON_INSTRUMENTS
 
 
-def campaign_list(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _managed(actor: Actor, campaign_id: int) -> Campaign:
+    return selectors.get_managed_campaign_for_user(actor=actor, campaign_id=campaign_id)
 
 
-def campaign_create(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _detail_url(campaign: Campaign) -> str:
+    return reverse("assessments:campaign_detail", args=[campaign.pk])
 
 
-def campaign_detail(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _refused(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    title: str,
+    reasons: list[str],
+    back_url: str,
+    back_label: str,
+    status: int = 409,
+) -> HttpResponse:
+    """A state change that cannot be made, the reason, and the way back."""
+    context = {
+        "campaign": campaign,
+        "title": title,
+        "reasons": reasons,
+        "back_url": back_url,
+        "back_label": back_label,
+    }
+    return render(request, "assessments/admin/refused.html", context, status=status)
 
 
-def campaign_edit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# --- List ---------------------------------------------------------------------------------------------------
 
 
-def campaign_open(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@actor_required(ADMIN)
+def campaign_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    context = {
+        "rows": selectors_admin.campaign_rows(actor=actor),
+        "can_create": bool(selectors_admin.published_frameworks(actor=actor)),
+        "min_group": settings.ANONYMITY_MIN_GROUP,
+    }
+    return render(request, "assessments/admin/campaign_list.html", context)
 
 
-def campaign_close(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# --- Create and edit ----------------------------------------------------------------------------------------
 
 
-def campaign_extend(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _initial_for(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "name": campaign.name,
+        "framework": campaign.framework_id,
+        "opens_on": campaign.opens_on,
+        "closes_on": campaign.closes_on,
+        "instruments": list(campaign.instruments),
+        "test_area_codes": list(campaign.test_area_codes),
+        "test_items_per_competence": str(campaign.test_items_per_competence),
+        "visibility": campaign.visibility,
+        "role_profile_codes": list(campaign.role_profile_codes),
+        "reminder_days": CampaignForm.format_days(list(campaign.reminder_days)),
+    }
 
 
-def campaign_delete(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _edit_refused(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    if campaign.status == CampaignStatus.OPEN:
+        reasons = [
+            _(
+                "Målingen er åben. Når en måling er åbnet, ligger omfang, instrumenter og synlighed fast, "
+                "så alle deltagere svarer på samme grundlag og ved, hvem der kan se deres svar."
+            ),
+            _("Du kan stadig forlænge lukkedatoen eller lukke målingen på målingens side."),
+        ]
+    else:
+        reasons = [
+            _(
+                "Målingen er lukket, og en lukket måling kan ikke ændres. "
+                "Opret en ny måling, hvis I vil måle igen."
+            )
+        ]
+    return _refused(
+        request,
+        campaign,
+        title=_("Målingen kan ikke ændres"),
+        reasons=reasons,
+        back_url=_detail_url(campaign),
+        back_label=_("Tilbage til målingen"),
+    )
 
 
-def campaign_rates(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _campaign_form(request: HttpRequest, actor: Actor, campaign: Campaign | None) -> HttpResponse:
+    """The create and edit page: one form, with the unit search working with and without JavaScript."""
+    frameworks = selectors_admin.published_frameworks(actor=actor)
+    if not frameworks:
+        return render(request, "assessments/admin/no_framework.html", {"campaign": campaign})
+    today = timezone.localdate()
+    posted = request.method == "POST"
+    if posted:
+        scope = ScopeInput.from_data(request.POST)
+    elif campaign is not None:
+        scope = ScopeInput.initial(selectors_admin.campaign_scope(campaign=campaign))
+    else:
+        scope = ScopeInput.initial([])
+    saving = posted and scope.action == ACTION_SAVE
+    if posted and not saving:
+        # A search or a change of units: show what was typed again, unchecked (nothing is saved).
+        initial = CampaignForm.initial_from_data(request.POST)
+    elif campaign is not None:
+        initial = _initial_for(campaign)
+    else:
+        initial = {}
+    data = request.POST if saving else None
+    framework = chosen_framework(data, initial, frameworks)
+    assert framework is not None  # there is at least one published framework
+    areas = selectors_admin.framework_areas(framework=framework)
+    if campaign is None and not posted:
+        initial = CampaignForm.initial_for_new(frameworks, areas, today)
+    form = CampaignForm(
+        data,
+        initial=initial,
+        frameworks=frameworks,
+        role_profiles=selectors_admin.framework_role_profiles(framework=framework),
+        areas=areas,
+    )
+    chosen, unknown = selectors_admin.unit_choices(
+        actor=actor, unit_ids=scope.unit_ids, subtree=scope.subtree
+    )
+    scope_errors: list[str] = []
+    if unknown:
+        scope_errors.append(
+            _(
+                "En eller flere af de valgte enheder findes ikke længere i organisationen og er taget af "
+                "listen. Tjek listen, og gem igen."
+            )
+        )
+    scope_notice = ""
+    search = None
+    status = 200
+    if scope.action == ACTION_SEARCH:
+        search = selectors_admin.unit_search(actor=actor, query=scope.query)
+    elif scope.action == ACTION_ADD:
+        scope_notice = (
+            ngettext(
+                "%(count)s enhed er føjet til målingen.",
+                "%(count)s enheder er føjet til målingen.",
+                scope.added,
+            )
+            % {"count": scope.added}
+            if scope.added
+            else _("Sæt flueben ved de enheder, du vil føje til målingen, og tryk så på knappen igen.")
+        )
+    elif scope.action == ACTION_REMOVE:
+        scope_notice = _("Enheden er taget ud af målingen.")
+    elif saving:
+        if form.is_valid() and not unknown:
+            saved = _save(actor, campaign, form, chosen, scope_errors)
+            if saved is not None:
+                messages.success(
+                    request,
+                    (
+                        _("Målingen »%(name)s« er oprettet som kladde. Ingen er inviteret endnu.")
+                        if campaign is None
+                        else _("Ændringerne i »%(name)s« er gemt.")
+                    )
+                    % {"name": saved.name},
+                )
+                return redirect(_detail_url(saved))
+            if campaign is not None and campaign.status != CampaignStatus.DRAFT:
+                return _edit_refused(request, campaign)
+        status = 422
+    heading = _("Opret måling") if campaign is None else _("Redigér målingen")
+    context = {
+        "campaign": campaign,
+        "heading": heading,
+        "form": form,
+        "scope": scope,
+        "chosen": chosen,
+        "chosen_ids": {c.unit.pk for c in chosen},
+        "scope_errors": scope_errors,
+        "scope_notice": scope_notice,
+        "search": search,
+        "error_summary": _error_summary(form, scope_errors),
+        "error_prefix": _("Fejl:"),
+        "min_group": settings.ANONYMITY_MIN_GROUP,
+    }
+    return render(request, "assessments/admin/campaign_form.html", context, status=status)
 
 
-def participant_list(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _save(
+    actor: Actor,
+    campaign: Campaign | None,
+    form: CampaignForm,
+    chosen: list[selectors_admin.UnitChoice],
+    scope_errors: list[str],
+) -> Campaign | None:
+    """Create or update through the service; on refusal put its messages at the fields and return None."""
+    data = form.cleaned_data
+    values = services.CampaignSettings(
+        name=data["name"],
+        framework=data["framework"],
+        opens_on=data["opens_on"],
+        closes_on=data["closes_on"],
+        instruments=data["instruments"],
+        visibility=data["visibility"],
+        units=[(c.unit, c.include_subtree) for c in chosen],
+        role_profile_codes=data["role_profile_codes"],
+        reminder_days=data["reminder_days"],
+        test_area_codes=data["test_area_codes"],
+        test_items_per_competence=data["test_items_per_competence"],
+    )
+    try:
+        if campaign is None:
+            return services.campaign_create(actor=actor, values=values)
+        return services.campaign_update(campaign=campaign, values=values)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            # The campaign was opened meanwhile (another tab or colleague): the caller explains.
+            if campaign is not None:
+                campaign.refresh_from_db()
+            form.add_error(None, error)
+            return None
+        for name, field_messages in error.message_dict.items():
+            if name == "units":
+                scope_errors.extend(field_messages)
+            elif name in form.fields:
+                form.add_error(name, field_messages)
+            else:
+                form.add_error(None, field_messages)
+        return None
 
 
-def participant_resend(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _error_summary(form: CampaignForm, scope_errors: list[str]) -> list[tuple[str, str]]:
+    """(element id, message) in the order the page shows the fields, for the error summary at the top."""
+    summary: list[tuple[str, str]] = [("", str(e)) for e in form.non_field_errors()]
+    for name in form.fields:
+        if name == "role_profile_codes":
+            summary += [("id_q", message) for message in scope_errors]
+        summary += [(form.anchor(name), str(message)) for message in form.errors.get(name, [])]
+    return summary
 
 
-def survey_items(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@actor_required(ADMIN)
+def campaign_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return _campaign_form(request, actor, None)
 
 
-def survey_item_edit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@actor_required(ADMIN)
+def campaign_edit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    if campaign.status != CampaignStatus.DRAFT:
+        return _edit_refused(request, campaign)
+    return _campaign_form(request, actor, campaign)
 
 
-def survey_item_delete(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@actor_required(ADMIN)
+def unit_picker(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Units of the organisation matching a name: the live search of the campaign form (HTMX).
+
+    Without JavaScript the campaign form searches itself; this page then only lists the matches.
+    """
+    search = selectors_admin.unit_search(actor=actor, query=str(request.GET.get("q", ""))[:100])
+    chosen_ids = {int(v) for v in request.GET.getlist("units") if v.isdigit()}
+    return render_page_or_partial(
+        request,
+        page_template="assessments/admin/unit_picker.html",
+        partial_template="assessments/admin/_unit_results.html",
+        context={"search": search, "chosen_ids": chosen_ids},
+    )
 
 
-def survey_results(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+# --- Detail and state changes -------------------------------------------------------------------------------
 
 
-def unit_picker(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _render_detail(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    errors: list[str] | None = None,
+    extend_form: ExtendForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    k = settings.ANONYMITY_MIN_GROUP
+    counts = selectors.campaign_counts(campaign=campaign)
+    person_instruments = [i for i in PERSON_INSTRUMENTS if campaign.uses(i)]
+    planned = None
+    if campaign.status == CampaignStatus.DRAFT and person_instruments:
+        planned = len(services.scope_people(campaign=campaign, on=max(today, campaign.opens_on)))
+    role_profiles = [
+        r
+        for r in selectors_admin.framework_role_profiles(framework=campaign.framework)
+        if r.code in campaign.role_profile_codes
+    ]
+    test_areas = (
+        [
+            a
+            for a in selectors_admin.framework_areas(framework=campaign.framework)
+            if a.code in campaign.test_area_codes
+        ]
+        if campaign.uses(Instrument.TEST)
+        else []
+    )
+    submitted = [
+        (instrument.label, counts.get(str(instrument), 0))
+        for instrument in (*person_instruments, Instrument.CHIEFS)
+        if campaign.uses(instrument)
+    ]
+    context = {
+        "campaign": campaign,
+        "today": today,
+        "accepts_answers": campaign.accepts_answers(today=today),
+        "scope": selectors_admin.campaign_scope(campaign=campaign),
+        "role_profiles": role_profiles,
+        "test_areas": test_areas,
+        "instrument_labels": [label for value, label in Instrument.choices if campaign.uses(value)],
+        "visibility_help": visibility_help(campaign.visibility),
+        "counts": counts,
+        "submitted": submitted,
+        # Anonymous campaigns show no totals for fewer people than the anonymity minimum.
+        "hide_counts": campaign.visibility == Visibility.ANONYMOUS and counts["participants"] < k,
+        "min_group": k,
+        "planned": planned,
+        "person_instruments": person_instruments,
+        "errors": errors or [],
+        "extend_form": extend_form
+        or ExtendForm(initial={"closes_on": max(campaign.closes_on, today) + dt.timedelta(days=7)}),
+        "error_prefix": _("Fejl:"),
+    }
+    return render(request, "assessments/admin/campaign_detail.html", context, status=status)
+
+
+@actor_required(ADMIN)
+def campaign_detail(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    return _render_detail(request, _managed(actor, campaign_id))
+
+
+@require_POST
+@actor_required(ADMIN)
+def campaign_open(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    try:
+        campaign = services.campaign_open(campaign=campaign)
+    except ValidationError as error:
+        campaign.refresh_from_db()
+        return _render_detail(request, campaign, errors=list(error.messages), status=409)
+    messages.success(
+        request,
+        _("Målingen »%(name)s« er åbnet. Deltagerne får deres invitation på e-mail inden for få minutter.")
+        % {"name": campaign.name},
+    )
+    return redirect(_detail_url(campaign))
+
+
+@require_POST
+@actor_required(ADMIN)
+def campaign_close(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    try:
+        campaign = services.campaign_close(campaign=campaign)
+    except ValidationError as error:
+        return _render_detail(request, campaign, errors=list(error.messages), status=409)
+    messages.success(
+        request,
+        _("Målingen »%(name)s« er lukket. Der kan ikke længere svares.") % {"name": campaign.name},
+    )
+    return redirect(_detail_url(campaign))
+
+
+@require_POST
+@actor_required(ADMIN)
+def campaign_extend(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, campaign, extend_form=form, status=422)
+    try:
+        campaign = services.campaign_extend(
+            campaign=campaign, closes_on=form.cleaned_data["closes_on"], today=timezone.localdate()
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, field_messages in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, field_messages)
+            return _render_detail(request, campaign, extend_form=form, status=422)
+        return _render_detail(request, campaign, errors=list(error.messages), status=409)
+    messages.success(
+        request,
+        _("Målingen er forlænget. Deltagerne kan nu svare til og med %(date)s.")
+        % {"date": _long_date(campaign.closes_on)},
+    )
+    return redirect(_detail_url(campaign))
+
+
+def _long_date(day: dt.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+@require_POST
+@actor_required(ADMIN)
+def campaign_delete(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    name = campaign.name
+    try:
+        services.campaign_delete(campaign=campaign)
+    except ValidationError as error:
+        return _render_detail(request, campaign, errors=list(error.messages), status=409)
+    messages.success(request, _("Kladden »%(name)s« er slettet.") % {"name": name})
+    return redirect("assessments:campaign_list")
+
+
+# --- Follow-up: response rates and participants -------------------------------------------------------------
+
+
+@actor_required(ADMIN)
+def campaign_rates(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    context = {"campaign": campaign, "table": selectors_admin.rate_table(campaign=campaign)}
+    return render(request, "assessments/admin/campaign_rates.html", context)
+
+
+@actor_required(ADMIN)
+def participant_list(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    form = ParticipantSearchForm(request.GET or None)
+    query = str(form.cleaned_data["q"]).strip() if form.is_valid() else ""
+    result = selectors_admin.participant_page(
+        campaign=campaign, query=query, page_number=request.GET.get("side")
+    )
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "query": query,
+        "result": result,
+        "accepts_answers": campaign.accepts_answers(today=timezone.localdate()),
+    }
+    return render_page_or_partial(
+        request,
+        page_template="assessments/admin/participant_list.html",
+        partial_template="assessments/admin/_participant_results.html",
+        context=context,
+    )
+
+
+@require_POST
+@actor_required(ADMIN)
+def participant_resend(
+    request: HttpRequest, actor: Actor, campaign_id: int, participant_id: int
+) -> HttpResponse:
+    campaign = _managed(actor, campaign_id)
+    participant = selectors_admin.get_participant_for_campaign(
+        campaign=campaign, participant_id=participant_id
+    )
+    back = reverse("assessments:participant_list", args=[campaign.pk])
+    params = {k: str(request.POST[k]) for k in ("q", "side") if request.POST.get(k)}
+    if params:
+        back = f"{back}?{urlencode(params)}"
+    try:
+        sent = services.invitation_resend(participant=participant)
+    except ValidationError as error:
+        return _refused(
+            request,
+            campaign,
+            title=_("Invitationen kan ikke sendes"),
+            reasons=list(error.messages),
+            back_url=back,
+            back_label=_("Tilbage til deltagerne"),
+        )
+    name = participant.person.name
+    if sent:
+        messages.success(
+            request,
+            _(
+                "Invitationen er sendt igen til %(name)s. "
+                "Et link fra en tidligere invitation virker ikke længere."
+            )
+            % {"name": name},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "%(name)s har ingen e-mailadresse, så invitationen kunne ikke sendes. Få e-mailadressen "
+                "rettet i HR-systemet, og indlæs personerne igen."
+            )
+            % {"name": name},
+        )
+    return redirect(back)
+
+
+# --- Chiefs' survey -----------------------------------------------------------------------------------------
+
+
+def _survey_campaign(actor: Actor, campaign_id: int) -> Campaign:
+    campaign = _managed(actor, campaign_id)
+    if not campaign.uses(Instrument.CHIEFS):
+        raise Http404
+    return campaign
+
+
+def _survey_locked(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    return _refused(
+        request,
+        campaign,
+        title=_("Spørgsmålene kan ikke ændres"),
+        reasons=[
+            _(
+                "Målingen er åbnet, så ledelsesmålingens spørgsmål ligger fast. Ellers ville nogle svare på "
+                "andre spørgsmål end andre."
+            )
+        ],
+        back_url=reverse("assessments:survey_items", args=[campaign.pk]),
+        back_label=_("Tilbage til spørgsmålene"),
+    )
+
+
+@actor_required(ADMIN)
+def survey_items(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    campaign = _survey_campaign(actor, campaign_id)
+    areas = {a.code: a for a in selectors_admin.framework_areas(framework=campaign.framework)}
+    context = {
+        "campaign": campaign,
+        "items": [
+            (item, areas.get(item.area_code)) for item in selectors_admin.survey_items(campaign=campaign)
+        ],
+        "editable": campaign.status == CampaignStatus.DRAFT,
+    }
+    return render(request, "assessments/admin/survey_items.html", context)
+
+
+@actor_required(ADMIN)
+def survey_item_edit(request: HttpRequest, actor: Actor, campaign_id: int, item_id: int) -> HttpResponse:
+    """Add (item_id 0) or change a statement of the chiefs' survey while the campaign is a draft."""
+    campaign = _survey_campaign(actor, campaign_id)
+    item: SurveyItem | None = (
+        selectors_admin.get_survey_item_for_campaign(campaign=campaign, item_id=item_id) if item_id else None
+    )
+    if campaign.status != CampaignStatus.DRAFT:
+        return _survey_locked(request, campaign)
+    items = selectors_admin.survey_items(campaign=campaign)
+    initial = {"text_da": item.text_da, "text_en": item.text_en, "area_code": item.area_code} if item else {}
+    form = SurveyItemForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        areas=selectors_admin.framework_areas(framework=campaign.framework),
+        existing_codes={i.code for i in items},
+        creating=item is None,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.survey_item_save(
+                    campaign=campaign,
+                    item=item,
+                    code=data["code"] if item is None else item.code,
+                    text_da=data["text_da"],
+                    text_en=data["text_en"],
+                    area_code=data["area_code"],
+                )
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    return _survey_locked(request, campaign)
+                for name, field_messages in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, field_messages)
+            else:
+                messages.success(
+                    request,
+                    _("Spørgsmålet er tilføjet.") if item is None else _("Spørgsmålet er gemt."),
+                )
+                return redirect(reverse("assessments:survey_items", args=[campaign.pk]) + f"#item-{saved.pk}")
+        status = 422
+    context = {
+        "campaign": campaign,
+        "item": item,
+        "form": form,
+        "heading": _("Nyt spørgsmål") if item is None else _("Redigér spørgsmålet"),
+        "error_summary": [
+            (str(form[name].auto_id), str(m)) for name in form.fields for m in form.errors.get(name, [])
+        ],
+        "non_field_errors": form.non_field_errors(),
+        "error_prefix": _("Fejl:"),
+    }
+    return render(request, "assessments/admin/survey_item_form.html", context, status=status)
+
+
+@actor_required(ADMIN)
+def survey_item_delete(request: HttpRequest, actor: Actor, campaign_id: int, item_id: int) -> HttpResponse:
+    """Ask first (GET), then delete (POST)."""
+    campaign = _survey_campaign(actor, campaign_id)
+    item = selectors_admin.get_survey_item_for_campaign(campaign=campaign, item_id=item_id)
+    if campaign.status != CampaignStatus.DRAFT:
+        return _survey_locked(request, campaign)
+    if request.method == "POST":
+        try:
+            services.survey_item_delete(campaign=campaign, item=item)
+        except ValidationError:
+            return _survey_locked(request, campaign)
+        messages.success(request, _("Spørgsmålet er slettet."))
+        return redirect("assessments:survey_items", campaign.pk)
+    return render(request, "assessments/admin/survey_item_delete.html", {"campaign": campaign, "item": item})
+
+
+@actor_required(ADMIN, Role.TOP_MANAGEMENT)
+def survey_results(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    """The organisation's own answers: for its competence admins and top management (DESIGN.md §2)."""
+    campaign = selectors.get_campaign_for_user(actor=actor, campaign_id=campaign_id)
+    if not campaign.uses(Instrument.CHIEFS):
+        raise Http404
+    counts = selectors.campaign_counts(campaign=campaign)
+    context = {
+        "campaign": campaign,
+        "rows": selectors.survey_results(campaign=campaign),
+        "respondents": counts.get(str(Instrument.CHIEFS), 0),
+        "is_admin": actor.has_role(ADMIN),
+        "scale": [str(label) for _value, label in DegreeScale.choices],
+    }
+    return render(request, "assessments/admin/survey_results.html", context)

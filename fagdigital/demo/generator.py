@@ -349,6 +349,10 @@ def demo_tree() -> tuple[UnitSpec, ...]:
             _u("Digital udvikling", "Teamleder", {"Digitaliseringskonsulent": 7, "Projektleder": 2}),
         ),
         _u("Sekretariat og Jura", "Afdelingsleder", {"Jurist": 3, "Kontorfuldmægtig": 4}),
+        # Small teams (under the anonymity minimum of 5), last in the tree so earlier people keep
+        # their employee numbers.
+        _u("Informationssikkerhed", "Teamleder", {"Informationssikkerhedskonsulent": 2}),
+        _u("Kommunikation", "Teamleder", {"Kommunikationskonsulent": 3}),
     )
     direction = _u("Direktion", "Kommunaldirektør", {"Chefkonsulent": 3, ADM: 2})
     return (direction, social, children, employment, citizen_service, technical, administration)

@@ -17,9 +17,12 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from fagdigital.accounts.models import User
+from fagdigital.frameworks.models import Framework
 from fagdigital.frameworks.services import organisation_onboard
+from fagdigital.orgs.models import Person
 from fagdigital.orgs.people_import import ImportRow
 from fagdigital.orgs.services import ImportSummary, people_import_apply, person_link_user
 from fagdigital.tenancy.models import Organisation, OrganisationKind, Role
@@ -31,6 +34,7 @@ from fagdigital.tenancy.services import (
     organisation_ensure,
 )
 
+from .assessments import SeededCampaign, history_seed, open_round_seed
 from .generator import demo_rows, generate_rows, nabo_rows
 from .models import SeedFingerprint
 from .names import ascii_fold
@@ -81,6 +85,7 @@ class DemoSeedResult:
     organisations: tuple[SeededOrganisation, ...]
     logins_created: tuple[str, ...]
     logins: tuple[str, ...]
+    campaigns: tuple[SeededCampaign, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,10 +101,13 @@ class GenerateResult:
 
 
 def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None) -> DemoSeedResult:
-    """Build Demo Kommune, Nabo Kommune, a provider, a network and the demo logins. Idempotent.
+    """Build Demo Kommune, Nabo Kommune, a provider, a network, the demo logins and the assessment
+    rounds (a closed spring round with results in both municipalities, an open one in Demo Kommune).
+    Idempotent.
 
     An organisation whose rows are unchanged since the last run (same fingerprint) is not imported
-    again, so a second run writes nothing and takes a moment; the logins are checked every time.
+    again, and its closed round is not regenerated, so a second run writes nothing and takes a moment;
+    the logins are checked every time.
     """
     if not settings.DEBUG:
         raise DemoSeedRefusedError(
@@ -114,8 +122,10 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
             _import_once(organisation=demo, key="demo", rows=demo_people, today=today, progress=progress),
             _import_once(organisation=nabo, key="demo", rows=nabo_people, today=today, progress=progress),
         )
-        for municipality in (demo, nabo):
-            organisation_onboard(organisation=municipality)
+        frameworks = {
+            municipality.pk: organisation_onboard(organisation=municipality).framework
+            for municipality in (demo, nabo)
+        }
         provider = organisation_ensure(kind=OrganisationKind.EDUCATION_PROVIDER, name=PROVIDER_NAME)
         operator = organisation_ensure(kind=OrganisationKind.NETWORK_OPERATOR, name=NETWORK_OPERATOR_NAME)
         network_ensure(
@@ -124,10 +134,14 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
             members=[demo, nabo, *_real_municipalities(NETWORK_MUNICIPALITIES)],
         )
         created = _demo_logins(demo=demo, nabo=nabo, provider=provider, operator=operator, rows=demo_people)
+        campaigns = _assessment_rounds(
+            demo=demo, nabo=nabo, frameworks=frameworks, today=today or timezone.localdate(), progress=progress
+        )
     return DemoSeedResult(
         organisations=seeded,
         logins_created=tuple(created),
         logins=tuple(login_email(slug) for slug in DEMO_LOGIN_SLUGS),
+        campaigns=campaigns,
     )
 
 
@@ -259,6 +273,58 @@ def _demo_logins(
                     organisation=grant.organisation, employee_number=grant.person.employee_number, user=user
                 )
     return created
+
+
+def _assessment_rounds(
+    *,
+    demo: Organisation,
+    nabo: Organisation,
+    frameworks: dict[int, Framework],
+    today: dt.date,
+    progress: Progress | None,
+) -> tuple[SeededCampaign, ...]:
+    """Last spring's closed round in both municipalities and, in Demo Kommune, an open round.
+
+    The demo logins of Demo Kommune answered last spring (so their feedback pages have results) and
+    have not answered the open round yet (so they can try it).
+    """
+    people = dict(
+        Person.objects.filter(organisation=demo, user__email__in=[login_email(s) for s in DEMO_LOGIN_SLUGS])
+        .values_list("user__email", "pk")
+    )
+    logins = set(people.values())
+    hr = User.objects.get(email=login_email("hr"))
+    admin = User.objects.get(email=login_email("admin"))
+    employee = Person.objects.get(pk=people[login_email("medarbejder")])
+    seeded = [
+        history_seed(
+            organisation=organisation,
+            framework=frameworks[organisation.pk],
+            basis=_people_fingerprint(organisation),
+            admin=creator,
+            forced=logins if organisation == demo else (),
+            today=today,
+            progress=progress,
+        )
+        for organisation, creator in ((demo, hr), (nabo, admin))
+    ]
+    seeded.append(
+        open_round_seed(
+            organisation=demo,
+            framework=frameworks[demo.pk],
+            admin=hr,
+            invite_only=employee,
+            untouched=logins,
+            today=today,
+            progress=progress,
+        )
+    )
+    return tuple(seeded)
+
+
+def _people_fingerprint(organisation: Organisation) -> str:
+    key = f"demo:{organisation.kommunekode or organisation.pk}"
+    return SeedFingerprint.objects.filter(key=key).values_list("fingerprint", flat=True).first() or ""
 
 
 # --- synthetic municipalities ------------------------------------------------------------------------

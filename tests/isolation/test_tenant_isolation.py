@@ -10,6 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from django.utils import timezone
+
+from fagdigital.assessments.models import Campaign, CampaignStatus, Participant, SurveyItem
 from fagdigital.frameworks.models import FrameworkImport
 from fagdigital.frameworks.services import default_framework_install
 from fagdigital.orgs.models import ImportStatus, PeopleImport
@@ -56,7 +59,24 @@ def other_organisation_objects(other: Organisation) -> dict[str, int]:
     framework_import = FrameworkImport.objects.create(
         organisation=other, filename="hemmelig.json", file_format="json", content=b"{}", status="invalid"
     )
+    campaign = Campaign.objects.create(
+        organisation=other,
+        name=SECRET_UNIT,
+        framework=framework,
+        status=CampaignStatus.OPEN,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
+        instruments=["self", "leader", "test", "chiefs"],
+        visibility="development",
+    )
+    participant = Participant.objects.create(
+        organisation=other, campaign=campaign, person=person, unit=unit, unit_path=unit.path
+    )
+    survey_item = SurveyItem.objects.create(organisation=other, campaign=campaign, code="x", text_da=SECRET_NAME)
     return {
+        "campaign_id": campaign.pk,
+        "participant_id": participant.pk,
+        "item_id": survey_item.pk,
         "unit_id": unit.pk,
         "person_id": person.pk,
         "import_id": people_import.pk,

@@ -186,7 +186,9 @@ def test_after_close_the_draft_is_shown_and_submit_refused(
         headers={"HX-Request": "true"},
     )
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Campaign.objects.filter(pk=campaign.pk).update(opens_on=yesterday - dt.timedelta(days=7), closes_on=yesterday)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        opens_on=yesterday - dt.timedelta(days=7), closes_on=yesterday
+    )
 
     refused = client.post(reverse("assessments:self_review", args=[campaign.pk]))
     assert refused.status_code == 409

@@ -1,0 +1,442 @@
+"""Reads for answering the knowledge test, the leader assessment and the chiefs' survey.
+
+Before a knowledge test is submitted its pages are built only from a `TestSheet`, which holds no answer
+key and no explanation: a template cannot show what it is not given. `TestResult` (with the key) is
+built only for a submitted response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from fagdigital.frameworks.models import Area, Competence, RoleProfile
+from fagdigital.tenancy.actor import Actor
+
+from . import selectors, services
+from .models import (
+    Campaign,
+    Evidence,
+    ItemKind,
+    Participant,
+    Response,
+    SurveyAnswer,
+    SurveyItem,
+    TestItem,
+    TestQuestion,
+    Visibility,
+)
+
+# --- Whether answers are accepted ----------------------------------------------------------------
+
+
+def answer_refusal(*, campaign: Campaign, today: dt.date) -> str:
+    """Why the campaign takes no answers today (empty when it does); the services' own wording."""
+    if campaign.accepts_answers(today=today):
+        return ""
+    if today < campaign.opens_on:
+        return _("Målingen åbner først %(date)s.") % {"date": campaign.opens_on.strftime("%d.%m.%Y")}
+    return services.closed_message()
+
+
+# --- Knowledge test: before submission (no answer key) -------------------------------------------
+
+
+def _option_text(option: Mapping[str, Any]) -> str:
+    if translation.get_language() == "en" and option.get("en"):
+        return str(option["en"])
+    return str(option.get("da", ""))
+
+
+@dataclass(frozen=True)
+class SheetOption:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SheetQuestion:
+    """A drawn question as the respondent sees it while answering: no key, no explanation."""
+
+    pk: int
+    number: int
+    multiple: bool
+    scenario: str
+    question: str
+    options: tuple[SheetOption, ...]
+    selected: frozenset[str]
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.selected)
+
+
+@dataclass(frozen=True)
+class SheetGroup:
+    competence: Competence | None
+    questions: tuple[SheetQuestion, ...]
+
+
+@dataclass(frozen=True)
+class TestSheet:
+    groups: tuple[SheetGroup, ...]
+
+    @property
+    def questions(self) -> list[SheetQuestion]:
+        return [question for group in self.groups for question in group.questions]
+
+    @property
+    def total(self) -> int:
+        return sum(len(group.questions) for group in self.groups)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for question in self.questions if question.answered)
+
+
+def _competences_by_code(campaign: Campaign, codes: Iterable[str]) -> dict[str, Competence]:
+    return {
+        c.code: c
+        for c in Competence.objects.filter(framework_id=campaign.framework_id, code__in=set(codes))
+    }
+
+
+def _grouped(questions: list[TestQuestion]) -> list[tuple[str, list[tuple[int, TestQuestion]]]]:
+    """Questions grouped by competence in the order drawn, each with its number in the whole test."""
+    groups: dict[str, list[tuple[int, TestQuestion]]] = {}
+    for number, question in enumerate(questions, start=1):
+        groups.setdefault(question.item.competence_code, []).append((number, question))
+    return list(groups.items())
+
+
+def test_sheet(*, campaign: Campaign, questions: list[TestQuestion]) -> TestSheet:
+    """The questions to answer, grouped by competence, in the shown option order, without the key."""
+    competences = _competences_by_code(campaign, (q.item.competence_code for q in questions))
+    groups = []
+    for code, numbered in _grouped(questions):
+        sheet_questions = []
+        for number, question in numbered:
+            options = {str(option["key"]): option for option in question.item.options}
+            sheet_questions.append(
+                SheetQuestion(
+                    pk=question.pk,
+                    number=number,
+                    multiple=question.item.kind == ItemKind.MULTIPLE,
+                    scenario=question.item.t("scenario"),
+                    question=question.item.t("question"),
+                    options=tuple(
+                        SheetOption(key=key, text=_option_text(options[key]))
+                        for key in question.option_order
+                        if key in options
+                    ),
+                    selected=frozenset(question.selected),
+                )
+            )
+        groups.append(SheetGroup(competence=competences.get(code), questions=tuple(sheet_questions)))
+    return TestSheet(groups=tuple(groups))
+
+
+@dataclass(frozen=True)
+class TestPlanRow:
+    competence: Competence
+    questions: int
+
+
+@dataclass(frozen=True)
+class TestPlanArea:
+    area: Area
+    rows: list[TestPlanRow]
+
+
+@dataclass(frozen=True)
+class TestPlan:
+    areas: list[TestPlanArea]
+
+    @property
+    def total(self) -> int:
+        return sum(row.questions for area in self.areas for row in area.rows)
+
+
+def test_plan(*, campaign: Campaign) -> TestPlan:
+    """What the test covers before it is drawn: per focus area its competences and how many questions."""
+    competences = services.test_competences(campaign=campaign)
+    available = dict(
+        TestItem.objects.filter(
+            organisation_id=campaign.organisation_id,
+            framework_key=campaign.framework.key,
+            active=True,
+            competence_code__in=[c.code for c in competences],
+        )
+        .values_list("competence_code")
+        .annotate(n=Count("pk"))
+        .values_list("competence_code", "n")
+    )
+    per_competence = campaign.test_items_per_competence
+    areas = {
+        area.pk: TestPlanArea(area=area, rows=[])
+        for area in Area.objects.filter(
+            framework_id=campaign.framework_id, pk__in={c.area_id for c in competences}
+        ).order_by("position", "code")
+    }
+    for competence in competences:
+        areas[competence.area_id].rows.append(
+            TestPlanRow(
+                competence=competence, questions=min(per_competence, available.get(competence.code, 0))
+            )
+        )
+    return TestPlan(areas=list(areas.values()))
+
+
+# --- Knowledge test: after submission (with the key) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultOption:
+    key: str
+    text: str
+    chosen: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
+class ResultQuestion:
+    number: int
+    multiple: bool
+    scenario: str
+    question: str
+    options: tuple[ResultOption, ...]
+    is_correct: bool
+    explanation: str
+
+    @property
+    def chosen(self) -> list[ResultOption]:
+        return [option for option in self.options if option.chosen]
+
+    @property
+    def correct_options(self) -> list[ResultOption]:
+        return [option for option in self.options if option.correct]
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    competence: Competence | None
+    evidence: Evidence | None
+    questions: tuple[ResultQuestion, ...]
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for question in self.questions if question.is_correct)
+
+    @property
+    def score_percent(self) -> int | None:
+        if self.evidence is None or "score" not in self.evidence.detail:
+            return None
+        return round(100 * float(self.evidence.detail["score"]))
+
+
+@dataclass(frozen=True)
+class TestResult:
+    groups: tuple[ResultGroup, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(len(group.questions) for group in self.groups)
+
+    @property
+    def correct(self) -> int:
+        return sum(group.correct for group in self.groups)
+
+
+def test_result(*, response: Response, questions: list[TestQuestion]) -> TestResult:
+    """A submitted test: per competence the score and level, per question the answer and the key."""
+    if not response.is_submitted:
+        raise ValueError("the answer key is only read for a submitted test")
+    campaign = response.campaign
+    competences = _competences_by_code(campaign, (q.item.competence_code for q in questions))
+    evidence = {e.competence_id: e for e in Evidence.objects.filter(response=response)}
+    groups = []
+    for code, numbered in _grouped(questions):
+        competence = competences.get(code)
+        result_questions = []
+        for number, question in numbered:
+            options = {str(option["key"]): option for option in question.item.options}
+            # Options not in the stored order (added to the item later) were never shown.
+            chosen = set(question.selected)
+            result_questions.append(
+                ResultQuestion(
+                    number=number,
+                    multiple=question.item.kind == ItemKind.MULTIPLE,
+                    scenario=question.item.t("scenario"),
+                    question=question.item.t("question"),
+                    options=tuple(
+                        ResultOption(
+                            key=key,
+                            text=_option_text(options[key]),
+                            chosen=key in chosen,
+                            correct=bool(options[key].get("correct")),
+                        )
+                        for key in question.option_order
+                        if key in options
+                    ),
+                    is_correct=bool(question.correct),
+                    explanation=question.item.t("explanation"),
+                )
+            )
+        groups.append(
+            ResultGroup(
+                competence=competence,
+                evidence=evidence.get(competence.pk) if competence is not None else None,
+                questions=tuple(result_questions),
+            )
+        )
+    return TestResult(groups=tuple(groups))
+
+
+# --- Leader assessment ---------------------------------------------------------------------------
+
+TEAM_STATUSES = ("not_started", "draft", "submitted", "changed")
+
+
+def leader_status(response: Response | None) -> str:
+    """A rating opened but never saved counts as not started: opening the page creates the row."""
+    if response is None or (response.saved_at is None and not response.is_submitted):
+        return "not_started"
+    if response.is_submitted:
+        return "changed" if response.changed_since_submit else "submitted"
+    return "draft"
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    participant: Participant
+    status: str
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    rows: list[TeamRow]
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def done(self) -> int:
+        return self.counts.get("submitted", 0)
+
+
+def team_overview(*, actor: Actor, campaign: Campaign) -> TeamOverview:
+    """The people the actor may rate with the state of the actor's rating of each, in two queries."""
+    team = selectors.leader_team(actor=actor, campaign=campaign)
+    states = selectors.leader_response_states(actor=actor, campaign=campaign) if team else {}
+    rows = [TeamRow(participant=p, status=leader_status(states.get(p.person_id))) for p in team]
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.status] += 1
+    return TeamOverview(rows=rows, counts=dict(counts))
+
+
+def team_filter(rows: list[TeamRow], *, query: str, status: str) -> list[TeamRow]:
+    """Rows whose person's name contains every word of the query, optionally in one state."""
+    words = query.casefold().split()
+    return [
+        row
+        for row in rows
+        if all(word in row.participant.person.name.casefold() for word in words)
+        and (not status or row.status == status)
+    ]
+
+
+def team_profiles_visible(*, campaign: Campaign) -> bool:
+    """Whether the leader may open team members' individual profiles from the team list.
+
+    Everyone on the list is inside the leader's units, so `selectors.may_see_individual_results`
+    comes down to the campaign's visibility mode; this saves one query per person on the list.
+    """
+    return campaign.visibility == Visibility.DEVELOPMENT
+
+
+def role_profile_name(*, campaign: Campaign, code: str) -> str:
+    if not code:
+        return ""
+    profile = RoleProfile.objects.filter(framework_id=campaign.framework_id, code=code).first()
+    return profile.t("name") if profile is not None else ""
+
+
+# --- Chiefs' survey ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    item: SurveyItem
+    answer: SurveyAnswer | None
+
+    @property
+    def chosen(self) -> str:
+        if self.answer is None:
+            return ""
+        return "dont_know" if self.answer.value is None else str(self.answer.value)
+
+
+@dataclass(frozen=True)
+class SurveyGroup:
+    key: str
+    area: Area | None
+    questions: tuple[SurveyQuestion, ...]
+
+
+@dataclass(frozen=True)
+class SurveySheet:
+    groups: tuple[SurveyGroup, ...]
+
+    @property
+    def questions(self) -> list[SurveyQuestion]:
+        return [question for group in self.groups for question in group.questions]
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for question in self.questions if question.answer is not None)
+
+
+def survey_sheet(*, response: Response) -> SurveySheet:
+    """The survey's statements: the headline statements first, then per focus area in framework order.
+
+    A statement whose area code is not in the framework comes last, under "other statements".
+    """
+    form = selectors.survey_form(response=response)
+    areas = {
+        area.code: area
+        for area in Area.objects.filter(
+            framework_id=response.campaign.framework_id,
+            code__in={item.area_code for item, _answer in form if item.area_code},
+        )
+    }
+    headline: list[SurveyQuestion] = []
+    by_area: dict[str, list[SurveyQuestion]] = defaultdict(list)
+    other: list[SurveyQuestion] = []
+    for item, answer in form:
+        question = SurveyQuestion(item=item, answer=answer)
+        if not item.area_code:
+            headline.append(question)
+        elif item.area_code in areas:
+            by_area[item.area_code].append(question)
+        else:
+            other.append(question)
+    groups = [SurveyGroup(key="headline", area=None, questions=tuple(headline))] if headline else []
+    for area in sorted(areas.values(), key=lambda a: (a.position, a.code)):
+        groups.append(SurveyGroup(key=area.code, area=area, questions=tuple(by_area[area.code])))
+    if other:
+        groups.append(SurveyGroup(key="other", area=None, questions=tuple(other)))
+    return SurveySheet(groups=tuple(groups))

@@ -1,0 +1,1049 @@
+"""Demo assessment campaigns: a closed spring round with realistic results, and an open round to answer.
+
+The closed round is history, so its rows are written in bulk — participants, one response per
+(instrument, subject, respondent), answers, drawn test questions, chiefs' survey answers and evidence —
+keeping the invariants the assessment services keep; the estimates are then rebuilt with
+`assessments.services.estimates_rebuild`. The open round is created and opened through the services, as
+an HR consultant would do it, and a share of the municipality has already answered it.
+
+Results come from a small latent model, deterministic per organisation and round:
+each person has a "true" level per competence = the role profile's target (or a default)
++ a person effect + a unit effect + known patterns (home care weaker in data security, leaders behind
+their staff in AI tools and digital collaboration, AI the weakest topic for everyone). Self-assessment
+adds a personal bias (some are overconfident, a few modest), leaders rate with their own leniency, and
+the knowledge test answers each item with a probability that falls with the item's difficulty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from fagdigital.accounts.models import User
+from fagdigital.assessments import services as assessment_services
+from fagdigital.assessments.models import (
+    Answer,
+    Campaign,
+    CampaignStatus,
+    CampaignUnit,
+    CompetenceEstimate,
+    Evidence,
+    EvidenceSource,
+    Instrument,
+    ItemKind,
+    Participant,
+    Response,
+    ResponseStatus,
+    SurveyAnswer,
+    SurveyItem,
+    TestItem,
+    TestQuestion,
+    Visibility,
+)
+from fagdigital.frameworks.models import Competence, Framework, RoleTarget
+from fagdigital.orgs.models import Engagement, OrgUnit, Person, UnitLeader
+from fagdigital.orgs.selectors import active_engagements_q
+from fagdigital.tenancy.actor import Actor
+from fagdigital.tenancy.models import Membership, Organisation, Role
+
+from .models import SeedFingerprint
+
+# Bump when the generated results change, so existing demo databases get the new history.
+ROUNDS_SEED_VERSION = "1"
+
+TEST_AREAS = ("DS",)
+HISTORY_TEST_ITEMS = 3  # the spring round was the thorough baseline: three items per competence
+OPEN_TEST_ITEMS = 2
+REMINDER_DAYS = (7, 2)
+# Who answers the chiefs' survey: the leaders of the top units and these job functions.
+CHIEF_FUNCTIONS = frozenset({"Kommunaldirektør", "Direktør", "Digitaliseringschef"})
+
+Progress = Callable[[str, int, int], None]
+
+
+# --- rounds and their dates -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """The demo's two rounds for a given day: last spring (closed) and one that opened a few days ago."""
+
+    history_name: str
+    history_opens: dt.date
+    history_closes: dt.date
+    open_name: str
+    open_opens: dt.date
+    open_closes: dt.date
+
+
+def rounds_for(today: dt.date) -> Rounds:
+    """Names and windows relative to `today`, so a demo built any day has a recent history (inside the
+    estimates' validity period) and an open round; the two names never clash."""
+    spring_year = today.year if today.month >= 5 else today.year - 1  # noqa: PLR2004 -- May: spring is over
+    ninth_of_march = dt.date(spring_year, 3, 9)
+    opens = ninth_of_march - dt.timedelta(days=ninth_of_march.weekday())  # a Monday
+    season = "forår" if today.month <= 4 else "efterår" if today.month >= 7 else "sommer"  # noqa: PLR2004
+    return Rounds(
+        history_name=f"Digital faglighed {spring_year} – forår",
+        history_opens=opens,
+        history_closes=opens + dt.timedelta(days=32),  # the Friday four and a half weeks later
+        open_name=f"Digital faglighed {today.year} – {season}",
+        open_opens=today - dt.timedelta(days=3),
+        open_closes=today + dt.timedelta(days=21),
+    )
+
+
+# --- the latent model -----------------------------------------------------------------------------
+
+# Differences every municipality knows: AI is new to everyone, secure sending and welfare technology lag.
+COMPETENCE_EFFECTS: dict[str, float] = {"DS8": -0.5, "BK9": -0.4, "DS4": -0.25, "BK6": -0.2, "DS1": 0.1}
+# (unit name anywhere on the person's path, area code, effect): where the gaps and strengths are.
+UNIT_EFFECTS: tuple[tuple[str, str, float], ...] = (
+    ("Hjemmeplejen", "DS", -0.65),
+    ("Plejecentre", "DS", -0.3),
+    ("Dagtilbud", "DS", -0.3),
+    ("Driftsgården", "DS", -0.45),
+    ("Digitalisering og IT", "DS", 0.7),
+    ("Informationssikkerhed", "DS", 1.0),
+    ("HR", "DS", 0.3),
+    ("Sekretariat og Jura", "DS", 0.4),
+    ("Borgerservice", "BK", 0.3),
+    ("Digital udvikling", "BK", 0.5),
+)
+# Leaders (anyone leading a unit) against their own targets: behind in digital leadership, and behind
+# their own staff in AI tools, digital collaboration and MFA.
+LEADER_AREA_EFFECTS: dict[str, float] = {"DL": -0.6, "DS": -0.25}
+LEADER_COMPETENCE_EFFECTS: dict[str, float] = {"BK7": -0.9, "BK9": -0.8, "DS8": -0.7, "DS2": -0.4}
+# Without a target (no role profile): where a person usually stands.
+DEFAULT_LEVEL = {"DL": 1.4, "BK": 2.0, "DS": 2.0}
+DEFAULT_LEADER_LEVEL = {"DL": 2.2, "BK": 2.2, "DS": 2.3}
+
+# Knowledge test: P(correct) = logistic(SLOPE * (true level - (BASE + STEP * difficulty))), chosen so
+# that the test's level (services.test_level of the score) is on average close to the true level.
+ITEM_SLOPE, ITEM_BASE, ITEM_STEP = 2.0, 0.9, 0.5
+
+# Chiefs' survey: weights for slet ikke … i meget høj grad, per statement; most answer "i nogen grad"
+# or "i mindre grad", as in the Danish surveys of municipal chiefs.
+SURVEY_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "medarbejdere-kompetencer": (0.05, 0.4, 0.5, 0.05, 0.0),
+    "medarbejdere-strategi": (0.15, 0.45, 0.3, 0.1, 0.0),
+    "ledere-kompetencer": (0.05, 0.4, 0.45, 0.1, 0.0),
+    "ledere-strategi": (0.25, 0.45, 0.25, 0.05, 0.0),
+    "dl-forankring": (0.0, 0.35, 0.5, 0.15, 0.0),
+    "dl-gevinster": (0.15, 0.5, 0.3, 0.05, 0.0),
+    "bk-kernesystemer": (0.0, 0.2, 0.5, 0.3, 0.0),
+    "bk-oplaering": (0.05, 0.4, 0.45, 0.1, 0.0),
+    "ds-adfaerd": (0.0, 0.15, 0.45, 0.35, 0.05),
+    "ds-haendelser": (0.05, 0.35, 0.45, 0.15, 0.0),
+}
+SURVEY_DEFAULT_WEIGHTS = (0.05, 0.35, 0.45, 0.15, 0.0)
+
+LEADER_COMMENTS = (
+    "Vi taler om det til MUS.",
+    "Er godt på vej – har hjulpet nye kolleger.",
+    "Har brug for mere øvelse i det daglige.",
+    "Superbruger i teamet.",
+    "Vil gerne på kursus i foråret.",
+)
+
+
+def _clamp_level(value: float) -> int:
+    return max(1, min(4, round(value)))
+
+
+@dataclass(frozen=True)
+class Member:
+    """A participant with what the model needs about them."""
+
+    person_id: int
+    employee_number: str
+    unit_path: str
+    role_profile_code: str
+    leads: bool
+    rater_id: int | None  # the person who rates them: their unit's leader, or for a leader the next one up
+    unit_names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CompetenceInfo:
+    pk: int
+    code: str
+    area: str
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    pk: int
+    competence_code: str
+    difficulty: int
+    kind: str
+    keys: tuple[str, ...]
+    correct: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    """What one generated round looks like."""
+
+    seed: str
+    opens_on: dt.date
+    closes_on: dt.date
+    last_day: dt.date  # the last day with answers (yesterday for an open round)
+    self_rate: float  # mean share of people who submit their self-assessment
+    test_items: int
+    uses_chiefs: bool
+    growth: dict[str, float] = field(default_factory=dict)  # per area, since the previous round
+    raters_taking_part: float = 0.72
+    forced: frozenset[int] = frozenset()  # people who answered everything (the demo logins)
+    exempt: frozenset[int] = frozenset()  # people who have not answered anything yet
+
+
+@dataclass
+class PlannedQuestion:
+    item: ItemInfo
+    order: list[str]
+    selected: list[str]
+    answered: bool
+    correct: bool
+
+
+@dataclass
+class PlannedResponse:
+    instrument: str
+    respondent_id: int  # a person; mapped to their user when written
+    subject_id: int | None
+    submitted: bool
+    at: dt.datetime
+    answers: list[tuple[int, int | None, str]] = field(default_factory=list)
+    questions: list[PlannedQuestion] = field(default_factory=list)
+    survey: list[tuple[int, int | None]] = field(default_factory=list)
+
+
+@dataclass
+class _Person:
+    """Stable traits of a person: the same in every round (seeded by the employee number)."""
+
+    ability: float
+    self_bias: float
+    deviations: dict[str, float]
+
+
+class Planner:
+    """Draws one round's responses from the latent model; pure, so it is tested without a database."""
+
+    def __init__(
+        self,
+        *,
+        spec: RoundSpec,
+        organisation_key: str,
+        competences: Sequence[CompetenceInfo],
+        targets: dict[str, dict[int, int]],
+        items: Sequence[ItemInfo],
+    ) -> None:
+        self.spec = spec
+        self.organisation_key = organisation_key
+        self.competences = sorted(competences, key=lambda c: c.code)
+        self.targets = targets
+        self.items_by_code: dict[str, list[ItemInfo]] = defaultdict(list)
+        for item in sorted(items, key=lambda i: i.pk):
+            self.items_by_code[item.competence_code].append(item)
+        self.test_competences = [
+            c for c in self.competences if c.area in TEST_AREAS and self.items_by_code.get(c.code)
+        ]
+        self.rng = random.Random(f"fagdigital-demo-round-{organisation_key}-{spec.seed}")  # noqa: S311
+        self._people: dict[str, _Person] = {}
+        self._units: dict[str, tuple[float, float, float]] = {}
+        self._raters: dict[int, tuple[bool, float, float]] = {}
+
+    # -- stable traits --
+
+    def person(self, member: Member) -> _Person:
+        found = self._people.get(member.employee_number)
+        if found is None:
+            rng = random.Random(f"fagdigital-demo-person-{self.organisation_key}-{member.employee_number}")  # noqa: S311
+            ability = rng.gauss(0, 0.45)
+            kind = rng.random()
+            # 9 % overconfident, 6 % modest, the rest a little above themselves (as people are).
+            bias = 1.1 if kind < 0.09 else -0.6 if kind < 0.15 else rng.gauss(0.2, 0.25)  # noqa: PLR2004
+            deviations = {c.code: rng.gauss(0, 0.35) for c in self.competences}
+            found = _Person(ability=ability, self_bias=bias, deviations=deviations)
+            self._people[member.employee_number] = found
+        return found
+
+    def unit(self, path: str) -> tuple[float, float, float]:
+        """(general effect, data-security effect, response-rate offset) of a unit, stable per unit."""
+        found = self._units.get(path)
+        if found is None:
+            rng = random.Random(f"fagdigital-demo-unit-{self.organisation_key}-{path}")  # noqa: S311
+            found = (rng.gauss(0, 0.2), rng.gauss(0, 0.3), rng.gauss(0, 0.07))
+            self._units[path] = found
+        return found
+
+    def true_level(self, member: Member, competence: CompetenceInfo) -> float:
+        target = self.targets.get(member.role_profile_code, {}).get(competence.pk)
+        defaults = DEFAULT_LEADER_LEVEL if member.leads else DEFAULT_LEVEL
+        value = float(target) if target is not None else defaults.get(competence.area, 2.0)
+        traits = self.person(member)
+        general, security, _rate = self.unit(member.unit_path)
+        value += traits.ability + traits.deviations.get(competence.code, 0.0) + general
+        value += COMPETENCE_EFFECTS.get(competence.code, 0.0)
+        if competence.area == "DS":
+            value += security
+        value += sum(
+            effect
+            for name, area, effect in UNIT_EFFECTS
+            if area == competence.area and name in member.unit_names
+        )
+        if member.leads:
+            value += LEADER_AREA_EFFECTS.get(competence.area, 0.0)
+            value += LEADER_COMPETENCE_EFFECTS.get(competence.code, 0.0)
+        value += self.spec.growth.get(competence.area, 0.0)
+        return max(0.6, min(4.4, value))
+
+    def questionnaire(self, member: Member) -> list[CompetenceInfo]:
+        """As `assessments.selectors.questionnaire_competences`: the role profile's targets, else all."""
+        targeted = self.targets.get(member.role_profile_code)
+        if targeted:
+            return [c for c in self.competences if c.pk in targeted]
+        return list(self.competences)
+
+    # -- timing --
+
+    def moment(self, first: dt.date, last: dt.date, *, busy_end: bool = False) -> dt.datetime:
+        """A working-hours moment between two days: most answers come in the first days and around the
+        reminders (7 and 2 days before closing); weekends are quiet."""
+        first = max(first, self.spec.opens_on)
+        last = min(last, self.spec.last_day)
+        last = max(last, first)
+        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        reminders = {self.spec.closes_on - dt.timedelta(days=d) for d in REMINDER_DAYS}
+        weights = []
+        for day in days:
+            weight = 1.0
+            if (day - self.spec.opens_on).days < 3:  # noqa: PLR2004
+                weight = 3.0
+            if day in reminders:
+                weight = 2.5
+            if busy_end and (self.spec.closes_on - day).days < 14:  # noqa: PLR2004
+                weight *= 2.5
+            if day.weekday() >= 5:  # noqa: PLR2004
+                weight = 0.15
+            weights.append(weight)
+        day = self.rng.choices(days, weights=weights)[0]
+        clock = dt.time(self.rng.randint(7, 15), self.rng.randint(0, 59), self.rng.randint(0, 59))
+        return timezone.make_aware(dt.datetime.combine(day, clock))
+
+    # -- instruments --
+
+    def _assessment(
+        self,
+        member: Member,
+        *,
+        offset: float,
+        noise: float,
+        dont_know: float,
+        share: float = 1.0,
+        comments: bool = False,
+    ) -> list[tuple[int, int | None, str]]:
+        answers: list[tuple[int, int | None, str]] = []
+        for competence in self.questionnaire(member):
+            if share < 1.0 and self.rng.random() > share:
+                continue
+            untargeted_dl = competence.area == "DL" and not member.leads
+            if self.rng.random() < (0.15 if untargeted_dl else dont_know):
+                answers.append((competence.pk, None, ""))
+                continue
+            level = _clamp_level(self.true_level(member, competence) + offset + self.rng.gauss(0, noise))
+            comment = ""
+            if comments and self.rng.random() < 0.04:  # noqa: PLR2004
+                comment = self.rng.choice(LEADER_COMMENTS)
+            answers.append((competence.pk, level, comment))
+        return answers
+
+    def self_answers(self, member: Member, *, share: float = 1.0) -> list[tuple[int, int | None, str]]:
+        return self._assessment(
+            member, offset=self.person(member).self_bias, noise=0.5, dont_know=0.03, share=share
+        )
+
+    def leader_answers(self, member: Member, leniency: float) -> list[tuple[int, int | None, str]]:
+        return self._assessment(member, offset=leniency, noise=0.45, dont_know=0.06, comments=True)
+
+    def test_questions(self, member: Member, *, finished: bool) -> list[PlannedQuestion]:
+        questions: list[PlannedQuestion] = []
+        for competence in self.test_competences:
+            level = self.true_level(member, competence)
+            for item in self._draw(self.items_by_code[competence.code]):
+                order = list(item.keys)
+                self.rng.shuffle(order)
+                if not finished and self.rng.random() < 0.5:  # noqa: PLR2004 -- a draft is half done
+                    questions.append(PlannedQuestion(item, order, [], answered=False, correct=False))
+                    continue
+                if self.rng.random() < 0.01:  # noqa: PLR2004 -- skipped by mistake
+                    questions.append(PlannedQuestion(item, order, [], answered=False, correct=False))
+                    continue
+                chance = 1 / (1 + math.exp(-ITEM_SLOPE * (level - (ITEM_BASE + ITEM_STEP * item.difficulty))))
+                is_correct = self.rng.random() < chance
+                selected = sorted(item.correct) if is_correct else self._wrong(item)
+                questions.append(PlannedQuestion(item, order, selected, answered=True, correct=is_correct))
+        return questions
+
+    def _draw(self, items: list[ItemInfo]) -> list[ItemInfo]:
+        """Like the service's stratified draw: one item of each difficulty in turn."""
+        strata: dict[int, list[ItemInfo]] = defaultdict(list)
+        for item in items:
+            strata[item.difficulty].append(item)
+        for bucket in strata.values():
+            self.rng.shuffle(bucket)
+        levels = sorted(strata)
+        self.rng.shuffle(levels)
+        chosen: list[ItemInfo] = []
+        while len(chosen) < self.spec.test_items and any(strata.values()):
+            for difficulty in levels:
+                if strata[difficulty] and len(chosen) < self.spec.test_items:
+                    chosen.append(strata[difficulty].pop())
+        return chosen
+
+    def _wrong(self, item: ItemInfo) -> list[str]:
+        wrong = [key for key in item.keys if key not in item.correct]
+        if item.kind == ItemKind.SINGLE or not wrong:
+            return [self.rng.choice(wrong or list(item.keys))]
+        # A typical multiple-choice mistake: one right option missed, or one wrong option added.
+        chosen = set(item.correct)
+        if len(chosen) > 1 and self.rng.random() < 0.5:  # noqa: PLR2004
+            chosen.discard(self.rng.choice(sorted(chosen)))
+        else:
+            chosen.add(self.rng.choice(wrong))
+        return sorted(chosen)
+
+    def survey_answers(self, survey_items: Sequence[tuple[int, str]]) -> list[tuple[int, int | None]]:
+        answers: list[tuple[int, int | None]] = []
+        for item_id, code in survey_items:
+            if self.rng.random() < 0.04:  # noqa: PLR2004 -- "ved ikke"
+                answers.append((item_id, None))
+                continue
+            weights = SURVEY_WEIGHTS.get(code, SURVEY_DEFAULT_WEIGHTS)
+            answers.append((item_id, self.rng.choices(range(1, 6), weights=weights)[0]))
+        return answers
+
+    # -- the round --
+
+    def plan(
+        self, members: Sequence[Member], *, chiefs: Sequence[int], survey_items: Sequence[tuple[int, str]]
+    ) -> list[PlannedResponse]:
+        spec = self.spec
+        planned: list[PlannedResponse] = []
+        members = sorted(members, key=lambda m: m.employee_number)
+        for member in members:
+            if member.person_id in spec.exempt:
+                continue
+            forced = member.person_id in spec.forced
+            rate = spec.self_rate + self.unit(member.unit_path)[2]
+            rate += -0.06 if "Hjemmeplejen" in member.unit_names else 0.0
+            rate += 0.07 if "Administration" in member.unit_names else 0.0
+            rate += -0.12 if "Driftsgården" in member.unit_names or "Dagplejen" in member.unit_names else 0.0
+            submits_self = forced or self.rng.random() < rate
+            at = self.moment(spec.opens_on, spec.closes_on)
+            if submits_self:
+                planned.append(
+                    PlannedResponse(
+                        Instrument.SELF, member.person_id, member.person_id, True, at, self.self_answers(member)
+                    )
+                )
+            elif self.rng.random() < 0.15:  # noqa: PLR2004 -- started, never submitted
+                draft = PlannedResponse(
+                    Instrument.SELF,
+                    member.person_id,
+                    member.person_id,
+                    False,
+                    at,
+                    self.self_answers(member, share=self.rng.uniform(0.2, 0.8)),
+                )
+                planned.append(draft)
+            takes_test = forced or (
+                self.rng.random() < (0.9 if submits_self else 0.03)  # noqa: PLR2004
+            )
+            if takes_test and self.test_competences:
+                finished = forced or self.rng.random() > 0.03  # noqa: PLR2004
+                test_at = self.moment(at.date(), at.date() + dt.timedelta(days=self.rng.choice((0, 0, 0, 1, 3))))
+                test_at = max(test_at, at) if test_at.date() == at.date() else test_at
+                planned.append(
+                    PlannedResponse(
+                        Instrument.TEST,
+                        member.person_id,
+                        member.person_id,
+                        finished,
+                        test_at,
+                        questions=self.test_questions(member, finished=finished),
+                    )
+                )
+        by_id = {m.person_id: m for m in members}
+        for member in members:
+            rater = member.rater_id
+            if rater is None or rater in spec.exempt or rater not in by_id:
+                continue
+            takes_part, leniency, share = self._rater(rater, forced=rater in spec.forced)
+            if not takes_part or self.rng.random() > share:
+                continue
+            submitted = self.rng.random() > 0.03  # noqa: PLR2004
+            at = self.moment(spec.opens_on, spec.closes_on, busy_end=True)
+            planned.append(
+                PlannedResponse(
+                    Instrument.LEADER, rater, member.person_id, submitted, at, self.leader_answers(member, leniency)
+                )
+            )
+        if spec.uses_chiefs:
+            for index, chief in enumerate(sorted(chiefs)):
+                forced = chief in spec.forced
+                # One chief (never a demo login) has not got round to submitting.
+                submitted = forced or index != 1
+                at = self.moment(spec.opens_on, spec.closes_on, busy_end=True)
+                planned.append(
+                    PlannedResponse(
+                        Instrument.CHIEFS, chief, None, submitted, at, survey=self.survey_answers(survey_items)
+                    )
+                )
+        return planned
+
+    def _rater(self, rater_id: int, *, forced: bool) -> tuple[bool, float, float]:
+        """(takes part, leniency, share of their people rated) for a leader, drawn once per round."""
+        found = self._raters.get(rater_id)
+        if found is None:
+            takes_part = forced or self.rng.random() < self.spec.raters_taking_part
+            found = (takes_part, self.rng.gauss(0.1, 0.25), 1.0 if forced else self.rng.uniform(0.6, 1.0))
+            self._raters[rater_id] = found
+        return found
+
+
+# --- reading what the model needs -------------------------------------------------------------------
+
+
+def _framework_info(framework: Framework) -> tuple[list[CompetenceInfo], dict[str, dict[int, int]]]:
+    competences = [
+        CompetenceInfo(pk=pk, code=code, area=area)
+        for pk, code, area in Competence.objects.filter(framework=framework, parent__isnull=True).values_list(
+            "pk", "code", "area__code"
+        )
+    ]
+    targets: dict[str, dict[int, int]] = defaultdict(dict)
+    top = {c.pk for c in competences}
+    for code, competence_id, level in RoleTarget.objects.filter(role_profile__framework=framework).values_list(
+        "role_profile__code", "competence_id", "level"
+    ):
+        if competence_id in top:
+            targets[code][competence_id] = level
+    return competences, dict(targets)
+
+
+def _item_info(organisation: Organisation, framework: Framework) -> list[ItemInfo]:
+    return [
+        ItemInfo(
+            pk=item.pk,
+            competence_code=item.competence_code,
+            difficulty=item.difficulty,
+            kind=item.kind,
+            keys=tuple(str(option["key"]) for option in item.options),
+            correct=item.correct_keys,
+        )
+        for item in TestItem.objects.filter(organisation=organisation, framework_key=framework.key, active=True)
+    ]
+
+
+def _members(campaign: Campaign) -> list[Member]:
+    """The campaign's participants with their unit's names, whether they lead it, and who rates them."""
+    units = {
+        path: (pk, parent_id, name)
+        for pk, path, parent_id, name in OrgUnit.objects.filter(organisation_id=campaign.organisation_id).values_list(
+            "pk", "path", "parent_id", "name"
+        )
+    }
+    leaders: dict[int, list[int]] = defaultdict(list)
+    for unit_id, person_id in (
+        UnitLeader.objects.filter(organisation_id=campaign.organisation_id).order_by("person_id").values_list(
+            "unit_id", "person_id"
+        )
+    ):
+        leaders[unit_id].append(person_id)
+    rows = Participant.objects.filter(campaign=campaign).values_list(
+        "person_id", "person__employee_number", "unit_id", "unit_path", "role_profile_code"
+    )
+    members: list[Member] = []
+    for person_id, number, unit_id, path, code in rows:
+        leads = person_id in leaders.get(unit_id, [])
+        rater_unit: int | None = unit_id
+        if leads:
+            rater_unit = units[path][1] if path in units else None
+        rater = next(iter(leaders.get(rater_unit, [])), None) if rater_unit is not None else None
+        names = frozenset(units[path[:end]][2] for end in range(4, len(path) + 1, 4) if path[:end] in units)
+        members.append(
+            Member(
+                person_id=person_id,
+                employee_number=number,
+                unit_path=path,
+                role_profile_code=code,
+                leads=leads,
+                rater_id=rater if rater != person_id else None,
+                unit_names=names,
+            )
+        )
+    return members
+
+
+def _chiefs(organisation: Organisation, members: Sequence[Member]) -> list[int]:
+    """Top management: the leaders of the top units and the directors and digitalisation chief."""
+    by_function = set(
+        Engagement.objects.filter(
+            active_engagements_q(),
+            organisation=organisation,
+            job_function__name__in=CHIEF_FUNCTIONS,
+        ).values_list("person_id", flat=True)
+    )
+    top_leaders = {m.person_id for m in members if m.leads and len(m.unit_path) == 4}  # noqa: PLR2004
+    present = {m.person_id for m in members}
+    return sorted((by_function | top_leaders) & present)
+
+
+# --- users for the people who answered --------------------------------------------------------------
+
+
+def _users_for(
+    organisation: Organisation,
+    person_ids: Iterable[int],
+    *,
+    leaders: set[int],
+    chiefs: set[int],
+) -> tuple[dict[int, int], int]:
+    """User ids for these people, and how many logins were created. Whoever has no login gets one, as the sign-in link in their
+    invitation would have made (no usable password, the employee role, leader and top-management roles
+    where they are leaders or chiefs). Existing logins and their roles are left as they are."""
+    people = list(Person.objects.filter(pk__in=set(person_ids)).values_list("pk", "user_id", "email", "name"))
+    users = {pk: user_id for pk, user_id, _email, _name in people if user_id is not None}
+    missing = [(pk, (email or "").strip().lower(), name) for pk, user_id, email, name in people if user_id is None]
+    if not missing:
+        return users, 0
+    linked = set(Person.objects.filter(organisation=organisation, user__isnull=False).values_list("user_id", flat=True))
+    wanted = {email for _pk, email, _name in missing if email}
+    existing = {
+        email: pk for pk, email in User.objects.filter(email__in=wanted).values_list("pk", "email") if pk not in linked
+    }
+    new_users: list[tuple[int, User]] = []
+    taken = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
+    for pk, email, name in missing:
+        if email in existing:
+            users[pk] = existing.pop(email)
+            continue
+        if not email or email in taken:
+            email = f"person-{pk}@{organisation.kommunekode or organisation.pk}.demo.invalid"
+        taken.add(email)
+        # An unusable password, as for users made by a sign-in link; hashing is skipped (no password).
+        new_users.append((pk, User(email=email, full_name=name, password=make_password(None))))
+    User.objects.bulk_create([user for _pk, user in new_users], batch_size=1000)
+    created = {pk: user.pk for pk, user in new_users}
+    users.update(created)
+    to_link = [Person(pk=pk, user_id=users[pk]) for pk, _email, _name in missing if pk in users]
+    Person.objects.bulk_update(to_link, ["user_id"], batch_size=1000)
+    with_membership = set(
+        Membership.objects.filter(organisation=organisation, user_id__in=created.values()).values_list(
+            "user_id", flat=True
+        )
+    )
+    memberships = []
+    for person_id, user_id in created.items():
+        if user_id in with_membership:
+            continue
+        roles = {Role.EMPLOYEE.value}
+        if person_id in leaders:
+            roles.add(Role.LEADER.value)
+        if person_id in chiefs:
+            roles.add(Role.TOP_MANAGEMENT.value)
+        memberships.append(Membership(user_id=user_id, organisation=organisation, roles=sorted(roles)))
+    Membership.objects.bulk_create(memberships, batch_size=1000)
+    return users, len(created)
+
+
+# --- writing a planned round ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrittenRound:
+    participants: int
+    responses: int
+    submitted: int
+    evidence: int
+    users_created: int
+
+
+def _write(
+    *,
+    campaign: Campaign,
+    planned: Sequence[PlannedResponse],
+    users: dict[int, int],
+    progress: Callable[[int], None],
+) -> tuple[int, int, int]:
+    """Responses, answers, questions, survey answers and evidence; returns (responses, submitted, evidence)."""
+    organisation_id = campaign.organisation_id
+    kept = [p for p in planned if p.respondent_id in users]
+    responses = [
+        Response(
+            organisation_id=organisation_id,
+            campaign=campaign,
+            instrument=p.instrument,
+            respondent_id=users[p.respondent_id],
+            subject_id=p.subject_id,
+            status=ResponseStatus.SUBMITTED if p.submitted else ResponseStatus.DRAFT,
+            saved_at=p.at,
+            submitted_at=p.at if p.submitted else None,
+        )
+        for p in kept
+    ]
+    Response.objects.bulk_create(responses, batch_size=2000)
+    progress(1)
+    answers: list[Answer] = []
+    questions: list[TestQuestion] = []
+    survey: list[SurveyAnswer] = []
+    evidence: list[Evidence] = []
+    codes = {
+        code: pk
+        for pk, code in Competence.objects.filter(framework_id=campaign.framework_id).values_list("pk", "code")
+    }
+    for plan, response in zip(kept, responses, strict=True):
+        observed = timezone.localdate(plan.at)
+        source = {Instrument.SELF: EvidenceSource.SELF, Instrument.LEADER: EvidenceSource.LEADER}.get(
+            Instrument(plan.instrument)
+        )
+        for competence_id, level, comment in plan.answers:
+            answers.append(
+                Answer(
+                    organisation_id=organisation_id,
+                    response_id=response.pk,
+                    competence_id=competence_id,
+                    level=level,
+                    comment=comment,
+                )
+            )
+            if plan.submitted and level is not None and source is not None and plan.subject_id is not None:
+                evidence.append(
+                    Evidence(
+                        organisation_id=organisation_id,
+                        person_id=plan.subject_id,
+                        competence_id=competence_id,
+                        source=source,
+                        level=level,
+                        observed_on=observed,
+                        campaign=campaign,
+                        response_id=response.pk,
+                    )
+                )
+        earned: dict[str, float] = defaultdict(float)
+        possible: dict[str, float] = defaultdict(float)
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for position, question in enumerate(plan.questions, start=1):
+            questions.append(
+                TestQuestion(
+                    organisation_id=organisation_id,
+                    response_id=response.pk,
+                    item_id=question.item.pk,
+                    position=position,
+                    option_order=question.order,
+                    selected=question.selected,
+                    answered=question.answered,
+                    correct=question.correct if plan.submitted else None,
+                )
+            )
+            code = question.item.competence_code
+            possible[code] += question.item.difficulty
+            earned[code] += question.item.difficulty if question.correct else 0
+            counts[code][0] += int(question.correct)
+            counts[code][1] += 1
+        if plan.submitted and plan.instrument == Instrument.TEST and plan.subject_id is not None:
+            # Scored as services.test_submit scores: difficulty-weighted share correct → level.
+            for code, total in possible.items():
+                if code not in codes:
+                    continue
+                score = earned[code] / total if total else 0.0
+                evidence.append(
+                    Evidence(
+                        organisation_id=organisation_id,
+                        person_id=plan.subject_id,
+                        competence_id=codes[code],
+                        source=EvidenceSource.TEST,
+                        level=assessment_services.test_level(score),
+                        observed_on=observed,
+                        campaign=campaign,
+                        response_id=response.pk,
+                        detail={"score": round(score, 3), "correct": counts[code][0], "items": counts[code][1]},
+                    )
+                )
+        survey.extend(
+            SurveyAnswer(organisation_id=organisation_id, response_id=response.pk, item_id=item_id, value=value)
+            for item_id, value in plan.survey
+        )
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    progress(2)
+    TestQuestion.objects.bulk_create(questions, batch_size=2000)
+    progress(3)
+    SurveyAnswer.objects.bulk_create(survey, batch_size=2000)
+    Evidence.objects.bulk_create(evidence, batch_size=2000)
+    progress(4)
+    return len(responses), sum(1 for p in kept if p.submitted), len(evidence)
+
+
+def _step_reporter(progress: Progress | None, label: str, total: int) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(label, done, total)
+
+    return report
+
+
+def _survey_items(campaign: Campaign) -> list[tuple[int, str]]:
+    return list(SurveyItem.objects.filter(campaign=campaign).order_by("position", "pk").values_list("pk", "code"))
+
+
+def _generate(
+    *,
+    campaign: Campaign,
+    spec: RoundSpec,
+    framework: Framework,
+    report: Callable[[int], None],
+) -> WrittenRound:
+    """Plan a round over the campaign's participants and write it (users first)."""
+    organisation = campaign.organisation
+    competences, targets = _framework_info(framework)
+    planner = Planner(
+        spec=spec,
+        organisation_key=organisation.kommunekode or str(organisation.pk),
+        competences=competences,
+        targets=targets,
+        items=_item_info(organisation, framework),
+    )
+    members = _members(campaign)
+    chiefs = _chiefs(organisation, members) if spec.uses_chiefs else []
+    planned = planner.plan(members, chiefs=chiefs, survey_items=_survey_items(campaign))
+    users, created = _users_for(
+        organisation,
+        {p.respondent_id for p in planned},
+        leaders={m.person_id for m in members if m.leads},
+        chiefs=set(chiefs),
+    )
+    responses, submitted, evidence = _write(campaign=campaign, planned=planned, users=users, progress=report)
+    return WrittenRound(
+        participants=len(members),
+        responses=responses,
+        submitted=submitted,
+        evidence=evidence,
+        users_created=created,
+    )
+
+
+# --- the closed round -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeededCampaign:
+    organisation: str
+    name: str
+    created: bool  # False when the campaign was there already and nothing was written
+    written: WrittenRound | None = None
+    estimates: int | None = None
+
+
+def _root_units(organisation: Organisation) -> list[OrgUnit]:
+    return list(OrgUnit.objects.filter(organisation=organisation, parent__isnull=True).order_by("path"))
+
+
+def _delete_campaign(campaign: Campaign) -> None:
+    """Remove a generated campaign bottom-up (each step one DELETE, rather than the ORM's collector)."""
+    CompetenceEstimate.objects.filter(evidence__campaign=campaign).delete()
+    Evidence.objects.filter(campaign=campaign).delete()
+    Answer.objects.filter(response__campaign=campaign).delete()
+    TestQuestion.objects.filter(response__campaign=campaign).delete()
+    SurveyAnswer.objects.filter(response__campaign=campaign).delete()
+    Response.objects.filter(campaign=campaign).delete()
+    campaign.delete()
+
+
+def history_seed(
+    *,
+    organisation: Organisation,
+    framework: Framework,
+    basis: str,
+    admin: User | None,
+    forced: Iterable[int] = (),
+    today: dt.date,
+    progress: Progress | None = None,
+) -> SeededCampaign:
+    """The closed spring round with results, written once per `basis` (the people's fingerprint).
+
+    A second run with the same people finds the fingerprint and writes nothing; changed people (or a
+    new seed version) replace the round.
+    """
+    rounds = rounds_for(today)
+    key = f"rounds:{organisation.kommunekode or organisation.pk}"
+    fingerprint = hashlib.sha256(
+        f"{ROUNDS_SEED_VERSION}|{basis}|{rounds.history_name}|{framework.pk}".encode()
+    ).hexdigest()
+    existing = Campaign.objects.filter(organisation=organisation, name=rounds.history_name).first()
+    stored = SeedFingerprint.objects.filter(key=key).values_list("fingerprint", flat=True).first()
+    if existing is not None and stored == fingerprint:
+        return SeededCampaign(organisation=organisation.name, name=rounds.history_name, created=False)
+    label = f"{organisation.name}: {rounds.history_name}"
+    report = _step_reporter(progress, label, 5)
+    report(0)
+    if existing is not None:
+        _delete_campaign(existing)
+    opened_at = timezone.make_aware(dt.datetime.combine(rounds.history_opens, dt.time(8, 0)))
+    closed_at = timezone.make_aware(dt.datetime.combine(rounds.history_closes + dt.timedelta(days=1), dt.time(0, 5)))
+    campaign = Campaign.objects.create(
+        organisation=organisation,
+        name=rounds.history_name,
+        framework=framework,
+        status=CampaignStatus.CLOSED,
+        opens_on=rounds.history_opens,
+        closes_on=rounds.history_closes,
+        instruments=[Instrument.SELF, Instrument.LEADER, Instrument.TEST, Instrument.CHIEFS],
+        visibility=Visibility.DEVELOPMENT,
+        reminder_days=sorted(REMINDER_DAYS, reverse=True),
+        test_area_codes=list(TEST_AREAS),
+        test_items_per_competence=HISTORY_TEST_ITEMS,
+        created_by=admin,
+        opened_at=opened_at,
+        closed_at=closed_at,
+    )
+    CampaignUnit.objects.bulk_create(
+        CampaignUnit(organisation=organisation, campaign=campaign, unit=unit, include_subtree=True)
+        for unit in _root_units(organisation)
+    )
+    assessment_services.survey_items_install_default(campaign=campaign)
+    assessment_services.item_bank_install(organisation=organisation, framework_key=framework.key)
+    # Today's staff stands in for the staff of last spring (the demo has no older engagements).
+    people = assessment_services.scope_people(campaign=campaign, on=today)
+    Participant.objects.bulk_create(
+        (
+            Participant(
+                organisation=organisation,
+                campaign=campaign,
+                person_id=person_id,
+                unit_id=unit_id,
+                unit_path=path,
+                role_profile_code=code,
+                invited_at=opened_at,
+            )
+            for person_id, unit_id, path, code in people
+        ),
+        batch_size=2000,
+    )
+    spec = RoundSpec(
+        seed=rounds.history_name,
+        opens_on=rounds.history_opens,
+        closes_on=rounds.history_closes,
+        last_day=rounds.history_closes,
+        self_rate=0.80,
+        test_items=HISTORY_TEST_ITEMS,
+        uses_chiefs=True,
+        forced=frozenset(forced),
+    )
+    written = _generate(campaign=campaign, spec=spec, framework=framework, report=report)
+    _mark_reminders(campaign)
+    estimates = assessment_services.estimates_rebuild(organisation_id=organisation.pk, today=today)
+    report(5)
+    SeedFingerprint.objects.update_or_create(key=key, defaults={"fingerprint": fingerprint})
+    return SeededCampaign(
+        organisation=organisation.name, name=campaign.name, created=True, written=written, estimates=estimates
+    )
+
+
+def _mark_reminders(campaign: Campaign) -> None:
+    """Record the reminders the closed round sent: to everyone without a submitted self-assessment on
+    each reminder day."""
+    submitted = dict(
+        Response.objects.filter(
+            campaign=campaign, instrument=Instrument.SELF, status=ResponseStatus.SUBMITTED
+        ).values_list("subject_id", "submitted_at")
+    )
+    changed = []
+    for participant in Participant.objects.filter(campaign=campaign).only("pk", "person_id", "reminders_sent"):
+        done_at = submitted.get(participant.person_id)
+        days = [
+            day
+            for day in campaign.reminder_days
+            if done_at is None or timezone.localdate(done_at) >= campaign.closes_on - dt.timedelta(days=day)
+        ]
+        if days:
+            participant.reminders_sent = sorted(days)
+            changed.append(participant)
+    Participant.objects.bulk_update(changed, ["reminders_sent"], batch_size=2000)
+
+
+# --- the open round ---------------------------------------------------------------------------------
+
+
+def open_round_seed(
+    *,
+    organisation: Organisation,
+    framework: Framework,
+    admin: User,
+    invite_only: Person,
+    untouched: Iterable[int] = (),
+    today: dt.date,
+    progress: Progress | None = None,
+) -> SeededCampaign:
+    """The round that opened a few days ago, created and opened through the services, once.
+
+    Everybody counts as invited except `invite_only` (the demo employee), so opening it e-mails one
+    person rather than the whole municipality. About a third have answered already; the people in
+    `untouched` (the demo logins) have not, so they can try it. A later run that finds the round —
+    open or closed by date — leaves it alone.
+    """
+    rounds = rounds_for(today)
+    if Campaign.objects.filter(organisation=organisation, name=rounds.open_name).exists():
+        return SeededCampaign(organisation=organisation.name, name=rounds.open_name, created=False)
+    label = f"{organisation.name}: {rounds.open_name}"
+    report = _step_reporter(progress, label, 5)
+    report(0)
+    roles = Membership.objects.filter(user=admin, organisation=organisation).values_list("roles", flat=True).first()
+    actor = Actor(user=admin, organisation=organisation, roles=frozenset(roles or ()))
+    values = assessment_services.CampaignSettings(
+        name=rounds.open_name,
+        framework=framework,
+        opens_on=rounds.open_opens,
+        closes_on=rounds.open_closes,
+        instruments=[Instrument.SELF, Instrument.TEST, Instrument.LEADER],
+        # Development dialogue: the leaders see their people's results for the MUS talks, which is what
+        # the demo leader should be able to show; every respondent is told so before answering.
+        visibility=Visibility.DEVELOPMENT,
+        units=[(unit, True) for unit in _root_units(organisation)],
+        reminder_days=REMINDER_DAYS,
+        test_area_codes=TEST_AREAS,
+        test_items_per_competence=OPEN_TEST_ITEMS,
+    )
+    campaign = assessment_services.campaign_create(actor=actor, values=values)
+    campaign = assessment_services.campaign_open(campaign=campaign, today=today)
+    opened_at = timezone.make_aware(dt.datetime.combine(rounds.open_opens, dt.time(8, 0)))
+    Campaign.objects.filter(pk=campaign.pk).update(opened_at=opened_at)
+    Participant.objects.filter(campaign=campaign).exclude(person=invite_only).update(invited_at=opened_at)
+    spec = RoundSpec(
+        seed=rounds.open_name,
+        opens_on=rounds.open_opens,
+        closes_on=rounds.open_closes,
+        last_day=today - dt.timedelta(days=1),
+        self_rate=0.33,
+        test_items=OPEN_TEST_ITEMS,
+        uses_chiefs=False,
+        growth={"DS": 0.15},  # the spring round was followed by security awareness work
+        raters_taking_part=0.15,
+        exempt=frozenset({invite_only.pk, *untouched}),
+    )
+    written = _generate(campaign=campaign, spec=spec, framework=framework, report=report)
+    estimates = assessment_services.estimates_rebuild(organisation_id=organisation.pk, today=today)
+    report(5)
+    return SeededCampaign(
+        organisation=organisation.name, name=campaign.name, created=True, written=written, estimates=estimates
+    )
