@@ -43,6 +43,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import socket
@@ -137,6 +138,8 @@ class Phase:
     name: str
     rows: dict[str, Row]
     failures: list[str]
+    seconds: float  # wall time of the locust run, start-up included
+    cpu: dict[str, float]  # CPU seconds in that time: machine, gunicorn, postgres, locust, other
 
     @property
     def failed(self) -> int:
@@ -144,6 +147,11 @@ class Phase:
 
     def rps(self, names: tuple[str, ...]) -> float:
         return sum(self.rows[name].rps for name in names if name in self.rows)
+
+    @property
+    def requests(self) -> int:
+        row = self.rows.get("Aggregated")
+        return row.requests if row is not None else 0
 
 
 # --- setting up the municipality, the campaign and the logins ----------------------------------------
@@ -235,34 +243,46 @@ def sessions_create(*, users: list[User], organisation: Organisation, secret_key
 
 
 def probe_queries(setup: Setup) -> list[tuple[str, int, float]]:
-    """(request, queries, ms) for one person's pass through the self-assessment with the test client."""
+    """(request, queries, ms) for one person's pass through the self-assessment with the test client.
+
+    Each page is asked twice and the second is kept, so template loading does not count; the baseline
+    is asked without a session, as in the load test.
+    """
+    anonymous = Client()
     client = Client()
     client.force_login(setup.probe_user, backend=MODEL_BACKEND)
     base = f"/maalinger/{setup.campaign.pk}/selvvurdering/"
     found: list[tuple[str, int, float]] = []
 
-    def measure(label: str, method: str, path: str, **kwargs: Any) -> Any:
+    def measure(label: str, method: str, path: str, *, by: Client = client, **kwargs: Any) -> Any:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            response = getattr(client, method)(path, **kwargs)
+            response = getattr(by, method)(path, **kwargs)
             elapsed = (time.perf_counter() - started) * 1000
         found.append((f"{label} ({response.status_code})", len(queries), elapsed))
         return response
 
+    def twice(label: str, path: str, *, by: Client = client) -> Any:
+        by.get(path)
+        return measure(label, "get", path, by=by)
+
     with override_settings(ROOT_URLCONF="bench.urls_bench", ALLOWED_HOSTS=["testserver"]):
-        measure("baseline", "get", f"{BASELINE_PATH}{setup.person_ids[0]}/")
-        intro = measure("intro", "get", base)
+        twice("baseline", f"{BASELINE_PATH}{setup.person_ids[0]}/", by=anonymous)
+        intro = twice("intro", base)
         areas = re.findall(rf'href="{re.escape(base)}(\d+)/"', intro.content.decode())
-        page = measure("questionnaire page", "get", f"{base}{areas[0] if areas else 0}/")
+        page = twice("questionnaire page", f"{base}{areas[0] if areas else 0}/")
         names = list(dict.fromkeys(re.findall(r'type="radio"\s+name="(c\d+)"', page.content.decode())))
         answers: dict[str, str] = {}
         for index, name in enumerate(names[:3]):
             answers[name] = str(1 + index % 4)
-            measure(f"autosave {index + 1}", "post", f"{base}gem/", data={**answers}, HTTP_HX_REQUEST="true")
-        measure("autosave, nothing changed", "post", f"{base}gem/", data={**answers}, HTTP_HX_REQUEST="true")
-        measure("review page", "get", f"{base}indsend/")
+            measure(
+                f"autosave, {index + 1} answered", "post", f"{base}gem/", data=answers, HTTP_HX_REQUEST="true"
+            )
+        measure("autosave, nothing changed", "post", f"{base}gem/", data=answers, HTTP_HX_REQUEST="true")
+        twice("review page", f"{base}indsend/")
         measure("submit", "post", f"{base}indsend/")
-        measure("feedback page", "get", "/maalinger/min-profil/")
+        measure("submit again", "post", f"{base}indsend/")
+        twice("feedback page", "/maalinger/min-profil/")
     return found
 
 
@@ -295,8 +315,8 @@ def executable(name: str) -> str:
 @contextlib.contextmanager
 def gunicorn(
     *, port: int, secret_key: str, workers: int, worker_class: str, threads: int, log_path: Path
-) -> Iterator[str]:
-    """A production-like server on loopback for the duration of the block; yields its base URL."""
+) -> Iterator[tuple[str, int]]:
+    """A production-like server on loopback for the duration of the block: (base URL, master's pid)."""
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
         "FAGDIGITAL_TESTING": "0",
@@ -327,7 +347,7 @@ def gunicorn(
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_until_up(process, f"{base_url}{BASELINE_PATH}0/", log_path)
-            yield base_url
+            yield base_url, process.pid
         finally:
             process.terminate()
             try:
@@ -362,6 +382,35 @@ def tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+def cpu_snapshot(*, server_pid: int, database: str) -> dict[str, float]:
+    """CPU seconds used so far: the whole machine, the gunicorn processes, the benchmark database's
+    PostgreSQL backends (Linux /proc; empty elsewhere)."""
+    proc = Path("/proc")
+    if not (proc / "stat").exists():
+        return {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = [int(value) for value in (proc / "stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    # guest time is already counted in user time
+    busy = sum(fields[:8]) - idle
+    found = {"machine": busy / ticks, "gunicorn": 0.0, "postgres": 0.0}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        values = stat.rsplit(")", 1)[1].split()
+        parent, cpu = int(values[1]), (int(values[11]) + int(values[12])) / ticks
+        if int(entry.name) == server_pid or parent == server_pid:
+            found["gunicorn"] += cpu
+        elif command.startswith("postgres:") and f" {database} " in command:
+            found["postgres"] += cpu
+    return found
+
+
 def locust(
     *,
     phase: str,
@@ -371,7 +420,7 @@ def locust(
     host: str,
     plan_path: Path,
     out_dir: Path,
-    reset_after_spawn: bool,
+    server_pid: int,
 ) -> Phase:
     """Run locust headless in a subprocess (gevent must not patch this process) and read its CSV."""
     prefix = out_dir / phase
@@ -380,20 +429,32 @@ def locust(
         f"--locustfile={LOCUSTFILE}",
         "--headless",
         f"--users={users}",
-        f"--spawn-rate={max(1, users // 2)}",
+        f"--spawn-rate={users}",  # all at once: statistics cover the whole run
         f"--run-time={seconds}s",
         f"--host={host}",
         f"--csv={prefix}",
         "--only-summary",
         "--loglevel=WARNING",
         "--stop-timeout=0",
-        *(["--reset-stats"] if reset_after_spawn else []),
         user_class,
     ]
     env = os.environ | {"BENCH_ASSESSMENTS_PLAN": str(plan_path)}
+    database = str(connection.settings_dict["NAME"])
+    before = cpu_snapshot(server_pid=server_pid, database=database)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
     completed = subprocess.run(
         command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120, check=False
     )
+    wall = time.perf_counter() - started
+    after = cpu_snapshot(server_pid=server_pid, database=database)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {key: after[key] - before.get(key, 0.0) for key in after}
+    if cpu:
+        cpu["locust"] = (children_after.ru_utime + children_after.ru_stime) - (
+            children_before.ru_utime + children_before.ru_stime
+        )
+        cpu["other"] = max(0.0, cpu["machine"] - cpu["gunicorn"] - cpu["postgres"] - cpu["locust"])
     stats_path = prefix.with_name(f"{prefix.name}_stats.csv")
     if not stats_path.exists():
         raise RuntimeError(f"locust ({phase}) wrote no statistics:\n{completed.stdout}\n{completed.stderr}")
@@ -407,7 +468,7 @@ def locust(
                 f"{line['Occurrences']} x {line['Method']} {line['Name']}: {line['Error']}"
                 for line in csv.DictReader(handle)
             ]
-    return Phase(phase, rows, failures)
+    return Phase(phase, rows, failures, wall, cpu)
 
 
 # --- reporting ----------------------------------------------------------------------------------------
@@ -426,6 +487,13 @@ def print_phase(phase: Phase, names: tuple[str, ...]) -> None:
         )
     for failure in phase.failures[:10]:
         print(f"      failed: {failure}")
+    if phase.cpu and phase.seconds:
+        cores = ", ".join(f"{key} {value / phase.seconds:.2f}" for key, value in phase.cpu.items())
+        per_request = 1000 * phase.cpu["gunicorn"] / phase.requests if phase.requests else 0.0
+        print(
+            f"      CPU cores busy (of {os.cpu_count()}): {cores}; "
+            f"gunicorn {per_request:.1f} ms CPU per request"
+        )
 
 
 def entry(value: float | None, unit: str, baseline: float | None) -> dict[str, Any]:
@@ -463,7 +531,9 @@ def run(
 
     print("    queries per request (one person, in-process, no load):", flush=True)
     for label, queries, ms in probe_queries(setup):
-        print(f"      {label:<32} {queries:>3} queries {ms:>7.1f} ms")
+        print(f"      {label:<36} {queries:>3} queries {ms:>7.1f} ms")
+        if label.startswith("baseline") and queries != 1:
+            print(f"      warning: the baseline should run exactly one query, not {queries}")
 
     out_dir = Path(settings.VAR_DIR) / "bench" / "assessments-locust"
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -493,9 +563,9 @@ def run(
         worker_class=worker_class,
         threads=threads,
         log_path=log_path,
-    ) as host:
+    ) as (host, server_pid):
 
-        def load(phase: str, user_class: str, seconds: int, *, reset_after_spawn: bool) -> Phase:
+        def load(phase: str, user_class: str, seconds: int) -> Phase:
             return locust(
                 phase=phase,
                 user_class=user_class,
@@ -504,15 +574,16 @@ def run(
                 host=host,
                 plan_path=plan_path,
                 out_dir=out_dir,
-                reset_after_spawn=reset_after_spawn,
+                server_pid=server_pid,
             )
 
-        baseline = load("baseline", "BaselineUser", baseline_seconds, reset_after_spawn=True)
+        baseline = load("baseline", "BaselineUser", baseline_seconds)
         print_phase(baseline, ("baseline",))
-        flow = load("flow", "EmployeeUser", flow_seconds, reset_after_spawn=False)
-        print_phase(flow, FLOW_ROWS)
-        mix = load("mix", "MixUser", mix_seconds, reset_after_spawn=True)
+        # The mix before the flow: it also warms every worker's templates for the pages both use.
+        mix = load("mix", "MixUser", mix_seconds)
         print_phase(mix, MIX_ROWS)
+        flow = load("flow", "EmployeeUser", flow_seconds)
+        print_phase(flow, FLOW_ROWS)
 
     baseline_p95 = p95(baseline, "baseline")
     baseline_rps = round(baseline.rps(("baseline",)), 1)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fagdigital.orgs",
     "fagdigital.frameworks",
     "fagdigital.assessments",
+    "fagdigital.analytics",
     "fagdigital.demo",
 ]
 
@@ -196,6 +197,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 ESTIMATE_VALIDITY_DAYS = env_int("ESTIMATE_VALIDITY_DAYS", default=730)
 SIGNIN_LINK_MAX_AGE_DAYS = env_int("SIGNIN_LINK_MAX_AGE_DAYS", default=14)
+# Called (dotted paths) in the transaction that changes a person's evidence, by apps that keep derived
+# data (analytics' rollups). Lower apps cannot import higher ones; this list is the inversion point.
+EVIDENCE_CHANGED_HANDLERS: list[str] = ["fagdigital.analytics.services.rollups_on_evidence_changed"]
 ANONYMITY_MIN_GROUP = max(5, env_int("ANONYMITY_MIN_GROUP", default=5))
 ANONYMITY_MIN_GROUP_FREE_TEXT = max(10, env_int("ANONYMITY_MIN_GROUP_FREE_TEXT", default=10))
 

@@ -469,9 +469,9 @@ class Wheel:
 
 
 # Geometry in SVG user units; the SVG scales to its box.
-WHEEL_SIZE = 520
-WHEEL_RADIUS = 180
-WHEEL_LABEL_GAP = 22
+WHEEL_SIZE = 480
+WHEEL_RADIUS = 172
+WHEEL_LABEL_GAP = 20
 WHEEL_MIN_SPOKES = 3
 
 
@@ -492,11 +492,16 @@ def competence_wheel(profile: PersonalProfile, levels: int = 4) -> Wheel | None:
     def radius(level: int) -> float:
         return WHEEL_RADIUS * level / levels
 
+    def between(radius: float) -> Point:
+        # Ring numbers sit halfway between the first two spokes, where no marker can cover them.
+        angle = -math.pi / 2 + math.pi / count
+        return Point(c + radius * math.cos(angle), c + radius * math.sin(angle) + 4)
+
     rings = [
         WheelRing(
             level=level,
             points=" ".join(str(at(i, radius(level))) for i in range(count)),
-            label=Point(c + 4, c - radius(level) + 14),
+            label=between(radius(level) - 9),
         )
         for level in range(1, levels + 1)
     ]

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from fagdigital.accounts.models import User
@@ -568,6 +569,7 @@ def _evidence_from_answers(response: Response, today: dt.date) -> None:
         touched.add(answer.competence_id)
     if touched:
         estimates_recompute(person_id=response.subject_id, competence_ids=touched, today=today)
+        _evidence_changed(response, touched)
 
 
 # --- Knowledge tests -----------------------------------------------------------------------------
@@ -717,6 +719,7 @@ def test_submit(*, response: Response, today: dt.date | None = None) -> SubmitRe
         )
         touched.add(competence.pk)
     estimates_recompute(person_id=response.subject_id, competence_ids=touched, today=today)
+    _evidence_changed(response, touched)
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -747,6 +750,20 @@ def survey_answer_save(
         return answer
     _touch(response)
     return answer
+
+
+def _evidence_changed(response: Response, competence_ids: set[int]) -> None:
+    """Tell the apps above (analytics' rollups) in the same transaction; see docs/decisions/0009."""
+    if not competence_ids or response.subject_id is None:
+        return
+    for path in settings.EVIDENCE_CHANGED_HANDLERS:
+        handler = import_string(path)
+        handler(
+            organisation_id=response.organisation_id,
+            person_id=response.subject_id,
+            campaign_id=response.campaign_id,
+            competence_ids=frozenset(competence_ids),
+        )
 
 
 # --- Evidence → estimate (DESIGN.md §2) ----------------------------------------------------------

@@ -333,13 +333,13 @@ def _render_detail(
     if campaign.status == CampaignStatus.DRAFT and person_instruments:
         planned = len(services.scope_people(campaign=campaign, on=max(today, campaign.opens_on)))
     role_profiles = [
-        r
+        r.t("name")
         for r in selectors_admin.framework_role_profiles(framework=campaign.framework)
         if r.code in campaign.role_profile_codes
     ]
     test_areas = (
         [
-            a
+            a.t("name")
             for a in selectors_admin.framework_areas(framework=campaign.framework)
             if a.code in campaign.test_area_codes
         ]

@@ -156,7 +156,15 @@ def render_pdf(html: str) -> bytes:
     """An A4 PDF of the given HTML with the profile's print stylesheet."""
     import weasyprint  # type: ignore[import-untyped]  # noqa: PLC0415 — see pdf_url_fetcher
 
-    css = _font_faces() + "\n" + PDF_STYLESHEET.read_text(encoding="utf-8")
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    fonts = FontConfiguration()  # @font-face rules apply only through a font configuration
     fetcher = pdf_url_fetcher()
+    css = weasyprint.CSS(
+        string=_font_faces() + "\n" + PDF_STYLESHEET.read_text(encoding="utf-8"),
+        font_config=fonts,
+        url_fetcher=fetcher,
+    )
     document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    return bytes(document.write_pdf(stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher)]))
+    # Tagged, so screen readers get headings, lists and tables (documents fall under the accessibility law too).
+    return bytes(document.write_pdf(stylesheets=[css], font_config=fonts, pdf_tags=True))

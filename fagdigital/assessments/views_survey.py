@@ -1,18 +1,150 @@
-"""Scaffold: replaced by the real views."""
+"""The chiefs' survey (ledelsesmåling) as top management answers it.
+
+Each statement is answered on the five-point degree scale or "ved ikke". The form autosaves like the
+other questionnaires and works without JavaScript; "Indsend" saves the posted page and submits it.
+The answers can be changed and submitted again until the campaign closes.
+"""
+
+from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fagdigital.tenancy.access import actor_required
+from fagdigital.tenancy.actor import Actor
+from fagdigital.tenancy.models import Role
+
+from . import selectors, selectors_respond, services
+from .autosave import parse_choice, save_status_response
+from .models import DegreeScale, Instrument, Response
+
+ITEM_PREFIX = "s"
 
 
-def survey(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _survey_response(actor: Actor, campaign_id: int) -> Response:
+    campaign = selectors.get_campaign_for_user(actor=actor, campaign_id=campaign_id)
+    if not campaign.uses(Instrument.CHIEFS):
+        raise Http404
+    response = services.response_get_or_create(
+        campaign=campaign, instrument=Instrument.CHIEFS, respondent=actor.user, subject=None
+    )
+    response.campaign = campaign
+    return response
 
 
-def save(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _page_context(response: Response, sheet: selectors_respond.SurveySheet) -> dict[str, Any]:
+    campaign = response.campaign
+    return {
+        "campaign": campaign,
+        "response": response,
+        "sheet": sheet,
+        "scale": DegreeScale.choices,
+        "accepts_answers": campaign.accepts_answers(today=selectors.today()),
+        "saved_at": response.saved_at,
+        "answered": sheet.answered,
+        "total": sheet.total,
+    }
 
 
-def submit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _posted_values(request: HttpRequest, sheet: selectors_respond.SurveySheet) -> dict[int, int | None]:
+    """Answers in the posted form: `s<item id>` → 1..5, or None for "ved ikke"."""
+    known = {question.item.pk for question in sheet.questions}
+    values: dict[int, int | None] = {}
+    for name in request.POST:
+        if not name.startswith(ITEM_PREFIX) or not name[len(ITEM_PREFIX) :].isdigit():
+            continue
+        item_id = int(name[len(ITEM_PREFIX) :])
+        if item_id not in known:
+            raise ValidationError(_("Spørgsmålet hører ikke til målingen."))
+        choice = parse_choice(request.POST.get(name, ""))
+        if isinstance(choice, str) or (choice is not None and choice not in DegreeScale.values):
+            raise ValidationError(_("Vælg et svar på skalaen eller »ved ikke«."))
+        values[item_id] = choice
+    return values
 
+
+def _save_posted(request: HttpRequest, response: Response, sheet: selectors_respond.SurveySheet) -> bool:
+    """Save the changed answers of the posted page: all of them, or none when one is refused."""
+    values = _posted_values(request, sheet)
+    refusal = selectors_respond.answer_refusal(campaign=response.campaign, today=selectors.today())
+    if refusal:
+        raise ValidationError(refusal)
+    questions = {question.item.pk: question for question in sheet.questions}
+    changed: dict[int, int | None] = {}
+    for item_id, value in values.items():
+        answer = questions[item_id].answer
+        if answer is None or answer.value != value:
+            changed[item_id] = value
+    with transaction.atomic():
+        for item_id, value in changed.items():
+            services.survey_answer_save(response=response, item=questions[item_id].item, value=value)
+    if changed:
+        response.refresh_from_db(fields=["saved_at", "status", "changed_since_submit", "submitted_at"])
+    return bool(changed)
+
+
+@actor_required(Role.TOP_MANAGEMENT)
+def survey(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    response = _survey_response(actor, campaign_id)
+    sheet = selectors_respond.survey_sheet(response=response)
+    return render(request, "assessments/survey/survey.html", _page_context(response, sheet))
+
+
+@require_POST
+@actor_required(Role.TOP_MANAGEMENT)
+def save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    """Autosave (htmx: the saved state, or 409 with the reason) or, without JavaScript, save and reload."""
+    response = _survey_response(actor, campaign_id)
+    sheet = selectors_respond.survey_sheet(response=response)
+    htmx = bool(getattr(request, "htmx", False))
+    try:
+        changed = _save_posted(request, response, sheet)
+    except ValidationError as error:
+        if htmx:
+            return save_status_response(
+                request,
+                saved_at=response.saved_at,
+                answered=sheet.answered,
+                total=sheet.total,
+                error=error.messages[0],
+                status=409,
+            )
+        messages.error(request, error.messages[0])
+        return redirect("assessments:survey", campaign_id=campaign_id)
+    if changed:
+        sheet = selectors_respond.survey_sheet(response=response)
+    if htmx:
+        return save_status_response(
+            request, saved_at=response.saved_at, answered=sheet.answered, total=sheet.total
+        )
+    messages.success(request, _("Dine svar er gemt. De tæller først med, når du indsender dem."))
+    return redirect("assessments:survey", campaign_id=campaign_id)
+
+
+@require_POST
+@actor_required(Role.TOP_MANAGEMENT)
+def submit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
+    """Save the posted page (if any) and submit; a repeated submission changes nothing."""
+    response = _survey_response(actor, campaign_id)
+    sheet = selectors_respond.survey_sheet(response=response)
+    try:
+        if _save_posted(request, response, sheet):
+            sheet = selectors_respond.survey_sheet(response=response)
+        result = services.response_submit(response=response)
+    except ValidationError as refused:
+        context = _page_context(response, sheet) | {"error": refused.messages[0]}
+        return render(request, "assessments/survey/survey.html", context, status=409)
+    if result.resubmitted:
+        messages.success(request, _("Dine ændringer i ledelsesmålingen er indsendt."))
+    elif result.applied:
+        messages.success(request, _("Tak! Dine svar på ledelsesmålingen er indsendt."))
+    else:
+        messages.info(request, _("Dine svar var allerede indsendt. Intet er ændret."))
+    return redirect("assessments:survey", campaign_id=campaign_id)

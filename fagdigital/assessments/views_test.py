@@ -195,9 +195,21 @@ def test_submit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
         "sheet": sheet,
         "answered": sheet.answered,
         "total": sheet.total,
+        "missing": sheet.total - sheet.answered,
         "error": error,
     }
     return render(request, "assessments/test/review.html", context, status=409 if error else 200)
+
+
+def _level_bands() -> list[dict[str, int]]:
+    """The score → level rule as the person reads it: "level: from N %", the lowest "under N %"."""
+    bands: list[dict[str, int]] = []
+    previous = 0
+    for threshold, level in sorted(services.TEST_LEVEL_THRESHOLDS, reverse=True):
+        percent = round(100 * threshold)
+        bands.append({"level": level, "from": percent} if percent else {"level": level, "below": previous})
+        previous = percent
+    return bands
 
 
 @actor_required()
@@ -208,5 +220,6 @@ def test_result(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
     questions = selectors.test_questions(response=response)
     context = _base_context(participant, response) | {
         "result": selectors_respond.test_result(response=response, questions=questions),
+        "level_bands": _level_bands(),
     }
     return render(request, "assessments/test/result.html", context)

@@ -23,8 +23,10 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection, models
 from django.utils import timezone
 
 from fagdigital.accounts.models import User
@@ -121,14 +123,14 @@ UNIT_EFFECTS: tuple[tuple[str, str, float], ...] = (
 # Leaders (anyone leading a unit) against their own targets: behind in digital leadership, and behind
 # their own staff in AI tools, digital collaboration and MFA.
 LEADER_AREA_EFFECTS: dict[str, float] = {"DL": -0.6, "DS": -0.25}
-LEADER_COMPETENCE_EFFECTS: dict[str, float] = {"BK7": -0.9, "BK9": -0.8, "DS8": -0.7, "DS2": -0.4}
+LEADER_COMPETENCE_EFFECTS: dict[str, float] = {"BK7": -1.3, "BK9": -0.8, "DS8": -1.1, "DS2": -0.5}
 # Without a target (no role profile): where a person usually stands.
 DEFAULT_LEVEL = {"DL": 1.4, "BK": 2.0, "DS": 2.0}
 DEFAULT_LEADER_LEVEL = {"DL": 2.2, "BK": 2.2, "DS": 2.3}
 
 # Knowledge test: P(correct) = logistic(SLOPE * (true level - (BASE + STEP * difficulty))), chosen so
 # that the test's level (services.test_level of the score) is on average close to the true level.
-ITEM_SLOPE, ITEM_BASE, ITEM_STEP = 2.0, 0.9, 0.5
+ITEM_SLOPE, ITEM_BASE, ITEM_STEP = 2.0, 0.6, 0.5
 
 # Chiefs' survey: weights for slet ikke … i meget høj grad, per statement; most answer "i nogen grad"
 # or "i mindre grad", as in the Danish surveys of municipal chiefs.
@@ -680,6 +682,54 @@ class WrittenRound:
     users_created: int
 
 
+Row = tuple[object, ...]
+
+
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]) -> int:
+    """Insert rows with one `executemany` per chunk.
+
+    `bulk_create` builds a model instance and prepares every value through the field API, which for the
+    ~200,000 answer, question and evidence rows of a round was most of the seed time. Here the values
+    are already what the columns take; only dates, datetimes and JSON are adapted for the database.
+    The rows carry no pk back, so this is only for rows nothing else points at.
+    """
+    if not rows:
+        return 0
+    meta = model._meta
+    fields = [meta.get_field(name) for name in columns]
+    ops = connection.ops
+    adapters: list[Callable[[object], object] | None] = []
+    for model_field in fields:
+        kind = model_field.get_internal_type()
+        if kind == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif kind == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        elif kind == "JSONField":
+            adapters.append(partial(model_field.get_db_prep_value, connection=connection))
+        else:
+            adapters.append(None)
+    now = ops.adapt_datetimefield_value(timezone.now())
+    names = [*(f.column for f in fields), "created_at", "updated_at"]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- names come from the model's meta
+        ops.quote_name(meta.db_table),
+        ", ".join(ops.quote_name(name) for name in names),
+        ", ".join(["%s"] * len(names)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            chunk = [
+                (
+                    *(value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)),
+                    now,
+                    now,
+                )
+                for row in rows[start : start + 5000]
+            ]
+            cursor.executemany(sql, chunk)
+    return len(rows)
+
+
 def _write(
     *,
     campaign: Campaign,
@@ -687,8 +737,10 @@ def _write(
     users: dict[int, int],
     progress: Callable[[int], None],
 ) -> tuple[int, int, int]:
-    """Responses, answers, questions, survey answers and evidence; returns (responses, submitted, evidence)."""
+    """Responses, answers, questions, survey answers and evidence, as the services would have left them
+    after each submission; returns (responses, submitted, evidence)."""
     organisation_id = campaign.organisation_id
+    campaign_id = campaign.pk
     kept = [p for p in planned if p.respondent_id in users]
     responses = [
         Response(
@@ -705,56 +757,37 @@ def _write(
     ]
     Response.objects.bulk_create(responses, batch_size=2000)
     progress(1)
-    answers: list[Answer] = []
-    questions: list[TestQuestion] = []
-    survey: list[SurveyAnswer] = []
-    evidence: list[Evidence] = []
-    codes = {
-        code: pk
-        for pk, code in Competence.objects.filter(framework_id=campaign.framework_id).values_list("pk", "code")
-    }
+    answers: list[Row] = []
+    questions: list[Row] = []
+    survey: list[Row] = []
+    evidence: list[Row] = []
+    codes = dict(Competence.objects.filter(framework_id=campaign.framework_id).values_list("code", "pk"))
+    sources = {Instrument.SELF.value: EvidenceSource.SELF.value, Instrument.LEADER.value: EvidenceSource.LEADER.value}
     for plan, response in zip(kept, responses, strict=True):
         observed = timezone.localdate(plan.at)
-        source = {Instrument.SELF: EvidenceSource.SELF, Instrument.LEADER: EvidenceSource.LEADER}.get(
-            Instrument(plan.instrument)
-        )
+        source = sources.get(plan.instrument)
+        counts_as_evidence = plan.submitted and source is not None and plan.subject_id is not None
         for competence_id, level, comment in plan.answers:
-            answers.append(
-                Answer(
-                    organisation_id=organisation_id,
-                    response_id=response.pk,
-                    competence_id=competence_id,
-                    level=level,
-                    comment=comment,
-                )
-            )
-            if plan.submitted and level is not None and source is not None and plan.subject_id is not None:
+            answers.append((organisation_id, response.pk, competence_id, level, comment))
+            if counts_as_evidence and level is not None:
                 evidence.append(
-                    Evidence(
-                        organisation_id=organisation_id,
-                        person_id=plan.subject_id,
-                        competence_id=competence_id,
-                        source=source,
-                        level=level,
-                        observed_on=observed,
-                        campaign=campaign,
-                        response_id=response.pk,
-                    )
+                    (organisation_id, plan.subject_id, competence_id, source, level, observed, campaign_id, response.pk, {})
                 )
         earned: dict[str, float] = defaultdict(float)
         possible: dict[str, float] = defaultdict(float)
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for position, question in enumerate(plan.questions, start=1):
+            correct = question.correct if plan.submitted else None
             questions.append(
-                TestQuestion(
-                    organisation_id=organisation_id,
-                    response_id=response.pk,
-                    item_id=question.item.pk,
-                    position=position,
-                    option_order=question.order,
-                    selected=question.selected,
-                    answered=question.answered,
-                    correct=question.correct if plan.submitted else None,
+                (
+                    organisation_id,
+                    response.pk,
+                    question.item.pk,
+                    position,
+                    question.order,
+                    question.selected,
+                    question.answered,
+                    correct,
                 )
             )
             code = question.item.competence_code
@@ -768,29 +801,43 @@ def _write(
                 if code not in codes:
                     continue
                 score = earned[code] / total if total else 0.0
+                detail = {"score": round(score, 3), "correct": counts[code][0], "items": counts[code][1]}
+                level = assessment_services.test_level(score)
                 evidence.append(
-                    Evidence(
-                        organisation_id=organisation_id,
-                        person_id=plan.subject_id,
-                        competence_id=codes[code],
-                        source=EvidenceSource.TEST,
-                        level=assessment_services.test_level(score),
-                        observed_on=observed,
-                        campaign=campaign,
-                        response_id=response.pk,
-                        detail={"score": round(score, 3), "correct": counts[code][0], "items": counts[code][1]},
+                    (
+                        organisation_id,
+                        plan.subject_id,
+                        codes[code],
+                        EvidenceSource.TEST.value,
+                        level,
+                        observed,
+                        campaign_id,
+                        response.pk,
+                        detail,
                     )
                 )
-        survey.extend(
-            SurveyAnswer(organisation_id=organisation_id, response_id=response.pk, item_id=item_id, value=value)
-            for item_id, value in plan.survey
-        )
-    Answer.objects.bulk_create(answers, batch_size=2000)
+        survey.extend((organisation_id, response.pk, item_id, value) for item_id, value in plan.survey)
+    _insert(Answer, ("organisation_id", "response_id", "competence_id", "level", "comment"), answers)
     progress(2)
-    TestQuestion.objects.bulk_create(questions, batch_size=2000)
+    _insert(
+        TestQuestion,
+        ("organisation_id", "response_id", "item_id", "position", "option_order", "selected", "answered", "correct"),
+        questions,
+    )
+    _insert(SurveyAnswer, ("organisation_id", "response_id", "item_id", "value"), survey)
     progress(3)
-    SurveyAnswer.objects.bulk_create(survey, batch_size=2000)
-    Evidence.objects.bulk_create(evidence, batch_size=2000)
+    evidence_columns = (
+        "organisation_id",
+        "person_id",
+        "competence_id",
+        "source",
+        "level",
+        "observed_on",
+        "campaign_id",
+        "response_id",
+        "detail",
+    )
+    _insert(Evidence, evidence_columns, evidence)
     progress(4)
     return len(responses), sum(1 for p in kept if p.submitted), len(evidence)
 
@@ -852,7 +899,6 @@ class SeededCampaign:
     name: str
     created: bool  # False when the campaign was there already and nothing was written
     written: WrittenRound | None = None
-    estimates: int | None = None
 
 
 def _root_units(organisation: Organisation) -> list[OrgUnit]:
@@ -952,12 +998,9 @@ def history_seed(
     )
     written = _generate(campaign=campaign, spec=spec, framework=framework, report=report)
     _mark_reminders(campaign)
-    estimates = assessment_services.estimates_rebuild(organisation_id=organisation.pk, today=today)
     report(5)
     SeedFingerprint.objects.update_or_create(key=key, defaults={"fingerprint": fingerprint})
-    return SeededCampaign(
-        organisation=organisation.name, name=campaign.name, created=True, written=written, estimates=estimates
-    )
+    return SeededCampaign(organisation=organisation.name, name=campaign.name, created=True, written=written)
 
 
 def _mark_reminders(campaign: Campaign) -> None:
@@ -997,8 +1040,8 @@ def open_round_seed(
 ) -> SeededCampaign:
     """The round that opened a few days ago, created and opened through the services, once.
 
-    Everybody counts as invited except `invite_only` (the demo employee), so opening it e-mails one
-    person rather than the whole municipality. About a third have answered already; the people in
+    Everybody counts as invited and reminded except `invite_only` (the demo employee), so opening it
+    e-mails one person rather than the whole municipality. About a third have answered already; the people in
     `untouched` (the demo logins) have not, so they can try it. A later run that finds the round —
     open or closed by date — leaves it alone.
     """
@@ -1028,7 +1071,11 @@ def open_round_seed(
     campaign = assessment_services.campaign_open(campaign=campaign, today=today)
     opened_at = timezone.make_aware(dt.datetime.combine(rounds.open_opens, dt.time(8, 0)))
     Campaign.objects.filter(pk=campaign.pk).update(opened_at=opened_at)
-    Participant.objects.filter(campaign=campaign).exclude(person=invite_only).update(invited_at=opened_at)
+    # Everyone else counts as invited and reminded (as if that had gone out by other means), so the
+    # demo's outbox shows the demo employee's invitation and reminders, not 2,000 others.
+    Participant.objects.filter(campaign=campaign).exclude(person=invite_only).update(
+        invited_at=opened_at, reminders_sent=sorted(REMINDER_DAYS)
+    )
     spec = RoundSpec(
         seed=rounds.open_name,
         opens_on=rounds.open_opens,
@@ -1042,8 +1089,81 @@ def open_round_seed(
         exempt=frozenset({invite_only.pk, *untouched}),
     )
     written = _generate(campaign=campaign, spec=spec, framework=framework, report=report)
-    estimates = assessment_services.estimates_rebuild(organisation_id=organisation.pk, today=today)
     report(5)
-    return SeededCampaign(
-        organisation=organisation.name, name=campaign.name, created=True, written=written, estimates=estimates
+    return SeededCampaign(organisation=organisation.name, name=campaign.name, created=True, written=written)
+
+
+# --- both rounds ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRequest:
+    """A municipality that gets last spring's closed round."""
+
+    organisation: Organisation
+    framework: Framework
+    basis: str  # the fingerprint of its people: new people, new history
+    admin: User | None  # who created the campaigns
+    forced: frozenset[int] = frozenset()  # people who answered everything (the demo logins)
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """The municipality that gets an open round, and its demo logins."""
+
+    organisation: Organisation
+    framework: Framework
+    admin: User
+    invite_only: Person
+    untouched: frozenset[int]
+
+
+@dataclass(frozen=True)
+class RoundsResult:
+    campaigns: tuple[SeededCampaign, ...]
+    estimates: dict[str, int]  # per organisation whose estimates were rebuilt
+
+
+def rounds_seed(
+    *,
+    history: Sequence[HistoryRequest],
+    open_round: OpenRequest,
+    today: dt.date,
+    progress: Progress | None = None,
+) -> RoundsResult:
+    """Closed and open rounds, then the estimates of every organisation that got new evidence — once
+    per organisation, as a rebuild reads all its evidence."""
+    seeded = [
+        history_seed(
+            organisation=request.organisation,
+            framework=request.framework,
+            basis=request.basis,
+            admin=request.admin,
+            forced=request.forced,
+            today=today,
+            progress=progress,
+        )
+        for request in history
+    ]
+    seeded.append(
+        open_round_seed(
+            organisation=open_round.organisation,
+            framework=open_round.framework,
+            admin=open_round.admin,
+            invite_only=open_round.invite_only,
+            untouched=open_round.untouched,
+            today=today,
+            progress=progress,
+        )
     )
+    organisations = {request.organisation.name: request.organisation for request in history}
+    organisations[open_round.organisation.name] = open_round.organisation
+    estimates: dict[str, int] = {}
+    for name, organisation in organisations.items():
+        if any(item.created and item.organisation == name for item in seeded):
+            if progress is not None:
+                progress(f"{name}: kompetenceestimater", 0, 1)
+            estimates[name] = assessment_services.estimates_rebuild(organisation_id=organisation.pk, today=today)
+            if progress is not None:
+                progress(f"{name}: kompetenceestimater", 1, 1)
+    return RoundsResult(campaigns=tuple(seeded), estimates=estimates)

@@ -34,7 +34,7 @@ from fagdigital.tenancy.services import (
     organisation_ensure,
 )
 
-from .assessments import SeededCampaign, history_seed, open_round_seed
+from .assessments import HistoryRequest, OpenRequest, RoundsResult, rounds_seed
 from .generator import demo_rows, generate_rows, nabo_rows
 from .models import SeedFingerprint
 from .names import ascii_fold
@@ -85,7 +85,7 @@ class DemoSeedResult:
     organisations: tuple[SeededOrganisation, ...]
     logins_created: tuple[str, ...]
     logins: tuple[str, ...]
-    campaigns: tuple[SeededCampaign, ...] = ()
+    rounds: RoundsResult | None = None
 
 
 @dataclass(frozen=True)
@@ -134,14 +134,14 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
             members=[demo, nabo, *_real_municipalities(NETWORK_MUNICIPALITIES)],
         )
         created = _demo_logins(demo=demo, nabo=nabo, provider=provider, operator=operator, rows=demo_people)
-        campaigns = _assessment_rounds(
+        rounds = _assessment_rounds(
             demo=demo, nabo=nabo, frameworks=frameworks, today=today or timezone.localdate(), progress=progress
         )
     return DemoSeedResult(
         organisations=seeded,
         logins_created=tuple(created),
         logins=tuple(login_email(slug) for slug in DEMO_LOGIN_SLUGS),
-        campaigns=campaigns,
+        rounds=rounds,
     )
 
 
@@ -282,44 +282,35 @@ def _assessment_rounds(
     frameworks: dict[int, Framework],
     today: dt.date,
     progress: Progress | None,
-) -> tuple[SeededCampaign, ...]:
+) -> RoundsResult:
     """Last spring's closed round in both municipalities and, in Demo Kommune, an open round.
 
     The demo logins of Demo Kommune answered last spring (so their feedback pages have results) and
     have not answered the open round yet (so they can try it).
     """
     people = dict(
-        Person.objects.filter(organisation=demo, user__email__in=[login_email(s) for s in DEMO_LOGIN_SLUGS])
-        .values_list("user__email", "pk")
+        Person.objects.filter(
+            organisation=demo, user__email__in=[login_email(slug) for slug in DEMO_LOGIN_SLUGS]
+        ).values_list("user__email", "pk")
     )
-    logins = set(people.values())
+    logins = frozenset(people.values())
     hr = User.objects.get(email=login_email("hr"))
     admin = User.objects.get(email=login_email("admin"))
-    employee = Person.objects.get(pk=people[login_email("medarbejder")])
-    seeded = [
-        history_seed(
-            organisation=organisation,
-            framework=frameworks[organisation.pk],
-            basis=_people_fingerprint(organisation),
-            admin=creator,
-            forced=logins if organisation == demo else (),
-            today=today,
-            progress=progress,
-        )
-        for organisation, creator in ((demo, hr), (nabo, admin))
-    ]
-    seeded.append(
-        open_round_seed(
+    return rounds_seed(
+        history=[
+            HistoryRequest(demo, frameworks[demo.pk], _people_fingerprint(demo), hr, logins),
+            HistoryRequest(nabo, frameworks[nabo.pk], _people_fingerprint(nabo), admin),
+        ],
+        open_round=OpenRequest(
             organisation=demo,
             framework=frameworks[demo.pk],
             admin=hr,
-            invite_only=employee,
+            invite_only=Person.objects.get(pk=people[login_email("medarbejder")]),
             untouched=logins,
-            today=today,
-            progress=progress,
-        )
+        ),
+        today=today,
+        progress=progress,
     )
-    return tuple(seeded)
 
 
 def _people_fingerprint(organisation: Organisation) -> str:

@@ -249,10 +249,11 @@ def test_wheel_places_levels_on_rings_and_unmeasured_competences_at_the_centre(
     assert first.item.competence.code == "BK1"
     # The first spoke points straight up: level 4 on the outer ring, target 3 three quarters out.
     assert first.estimate is not None and first.target is not None
-    assert (first.estimate.sx, first.estimate.sy) == ("260.0", f"{260 - feedback.WHEEL_RADIUS:.1f}")
-    assert first.target.sy == f"{260 - feedback.WHEEL_RADIUS * 3 / 4:.1f}"
+    c = feedback.WHEEL_SIZE / 2
+    assert (first.estimate.sx, first.estimate.sy) == (f"{c:.1f}", f"{c - feedback.WHEEL_RADIUS:.1f}")
+    assert first.target.sy == f"{c - feedback.WHEEL_RADIUS * 3 / 4:.1f}"
     assert wheel.unmeasured == 13
-    assert wheel.estimate_points.count("260.0,260.0") == 13
+    assert wheel.estimate_points.count(f"{c:.1f},{c:.1f}") == 13
     assert [ring.level for ring in wheel.rings] == [1, 2, 3, 4]
     assert "," not in first.estimate.sx  # never a Danish decimal comma in SVG
 

@@ -1,0 +1,70 @@
+"""Rollups: counts per org unit, role profile, competence and source, kept current as evidence changes.
+
+A row counts the people placed *directly* in one unit (not its subtree). Because units carry a
+materialised path, a subtree is a contiguous range of paths, and a subtree's figures are a sum over an
+indexed range scan of these rows — a few thousand rows even for a whole municipality, never the raw
+answers. See docs/decisions/0009-rollups-and-anonymity.md.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RollupSource(models.TextChoices):
+    ESTIMATE = "estimate", _("Samlet vurdering")
+    SELF = "self", _("Selvvurdering")
+    LEADER = "leader", _("Ledervurdering")
+    TEST = "test", _("Videnstest")
+
+
+class Rollup(models.Model):
+    """People with a level in a competence, per level and against their target.
+
+    `campaign` is null for "current" (people's current estimates, in their current unit and role);
+    otherwise the figures are the campaign's, with people in the unit and role they had when it opened.
+    `source` "estimate" in a campaign applies the DESIGN.md §2 order (test, leader, self) to its evidence.
+    """
+
+    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        "assessments.Campaign", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    source = models.CharField(max_length=16, choices=RollupSource.choices)
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    unit_path = models.CharField(max_length=255)
+    role_profile_code = models.CharField(max_length=100, blank=True)
+    competence = models.ForeignKey("frameworks.Competence", on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField(default=0)
+    level_1 = models.PositiveIntegerField(default=0)
+    level_2 = models.PositiveIntegerField(default=0)
+    level_3 = models.PositiveIntegerField(default=0)
+    level_4 = models.PositiveIntegerField(default=0)
+    with_target = models.PositiveIntegerField(default=0)
+    at_target = models.PositiveIntegerField(default=0)
+    # Sum of (target - level) over people below their target, for ranking gaps.
+    gap_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "campaign", "source", "unit", "role_profile_code", "competence"],
+                condition=Q(campaign__isnull=False),
+                name="rollup_campaign_cell_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "source", "unit", "role_profile_code", "competence"],
+                condition=Q(campaign__isnull=True),
+                name="rollup_current_cell_once",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "campaign", "source", "unit_path"], name="rollup_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id or 'current'}:{self.source}:{self.unit_path}:{self.competence_id}"
