@@ -68,7 +68,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from fagdigital.accounts.models import User
-from fagdigital.assessments import services
+from fagdigital.assessments import selectors, services
 from fagdigital.assessments.models import Campaign, Instrument, Participant, Visibility
 from fagdigital.demo.services import municipality_generate
 from fagdigital.frameworks.models import Framework, FrameworkStatus
@@ -98,6 +98,7 @@ class Setup:
     organisation: Organisation
     campaign: Campaign
     users: list[User]  # logins of participants, in the order their sessions are handed out
+    area_ids: list[list[int]]  # for each of those, the focus areas of their questionnaire, in order
     probe_user: User  # one more, for counting queries in-process
     person_ids: list[int]
 
@@ -203,7 +204,24 @@ def set_up(*, employees: int, participants: int, seed: int, secret_key: str) -> 
         raise RuntimeError(f"only {len(person_ids)} participants; ask for fewer or more employees")
     chosen = random.Random(seed).sample(person_ids, participants + 1)
     users = logins_create(organisation=organisation, person_ids=chosen)
-    return Setup(organisation, campaign, users[1:], users[0], person_ids)
+    profiles = dict(
+        Participant.objects.filter(campaign=campaign, person_id__in=chosen).values_list(
+            "person_id", "role_profile_code"
+        )
+    )
+    areas_by_profile = {
+        code: list(
+            dict.fromkeys(
+                competence.area_id
+                for competence in selectors.questionnaire_competences(
+                    campaign=campaign, role_profile_code=code
+                )
+            )
+        )
+        for code in set(profiles.values())
+    }
+    area_ids = [areas_by_profile[profiles[pk]] for pk in chosen[1:]]
+    return Setup(organisation, campaign, users[1:], area_ids, users[0], person_ids)
 
 
 def logins_create(*, organisation: Organisation, person_ids: list[int]) -> list[User]:
@@ -382,18 +400,19 @@ def tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
-def cpu_snapshot(*, server_pid: int, database: str) -> dict[str, float]:
-    """CPU seconds used so far: the whole machine, the gunicorn processes, the benchmark database's
-    PostgreSQL backends (Linux /proc; empty elsewhere)."""
+CpuSnapshot = dict[tuple[str, int], float]
+
+
+def cpu_snapshot(*, server_pid: int, database: str) -> CpuSnapshot:
+    """CPU seconds used so far by the whole machine (pid 0) and by each gunicorn process and PostgreSQL
+    backend of the benchmark database (Linux /proc; empty elsewhere)."""
     proc = Path("/proc")
     if not (proc / "stat").exists():
         return {}
     ticks = os.sysconf("SC_CLK_TCK")
     fields = [int(value) for value in (proc / "stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    # guest time is already counted in user time
-    busy = sum(fields[:8]) - idle
-    found = {"machine": busy / ticks, "gunicorn": 0.0, "postgres": 0.0}
+    found: CpuSnapshot = {("machine", 0): (sum(fields[:8]) - idle) / ticks}  # guest time is in user time
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
@@ -403,12 +422,30 @@ def cpu_snapshot(*, server_pid: int, database: str) -> dict[str, float]:
         except OSError:
             continue
         values = stat.rsplit(")", 1)[1].split()
-        parent, cpu = int(values[1]), (int(values[11]) + int(values[12])) / ticks
-        if int(entry.name) == server_pid or parent == server_pid:
-            found["gunicorn"] += cpu
+        pid, parent, cpu = int(entry.name), int(values[1]), (int(values[11]) + int(values[12])) / ticks
+        if server_pid in {pid, parent}:
+            found["gunicorn", pid] = cpu
         elif command.startswith("postgres:") and f" {database} " in command:
-            found["postgres"] += cpu
+            found["postgres", pid] = cpu
     return found
+
+
+def machine_busy_cores(seconds: float = 1.0) -> float | None:
+    """How many cores the machine keeps busy, measured over `seconds` (None without /proc)."""
+    before = cpu_snapshot(server_pid=-1, database="")
+    time.sleep(seconds)
+    after = cpu_snapshot(server_pid=-1, database="")
+    if not after:
+        return None
+    return (after["machine", 0] - before["machine", 0]) / seconds
+
+
+def cpu_used(before: CpuSnapshot, after: CpuSnapshot) -> dict[str, float]:
+    """CPU seconds per group between two snapshots (a process that ended in between is not counted)."""
+    used: dict[str, float] = {"machine": 0.0, "gunicorn": 0.0, "postgres": 0.0}
+    for (group, pid), cpu in after.items():
+        used[group] += cpu - before.get((group, pid), 0.0)
+    return used
 
 
 def locust(
@@ -449,7 +486,7 @@ def locust(
     wall = time.perf_counter() - started
     after = cpu_snapshot(server_pid=server_pid, database=database)
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = {key: after[key] - before.get(key, 0.0) for key in after}
+    cpu = cpu_used(before, after) if after else {}
     if cpu:
         cpu["locust"] = (children_after.ru_utime + children_after.ru_stime) - (
             children_before.ru_utime + children_before.ru_stime
@@ -523,6 +560,13 @@ def run(
     **_ignored: Any,
 ) -> dict[str, dict[str, Any]]:
     server_database_url()  # fail early without PostgreSQL
+    busy = machine_busy_cores()
+    if busy is not None and busy > 0.25:
+        print(
+            f"    warning: other processes keep {busy:.1f} of {os.cpu_count()} cores busy; the figures "
+            "will be worse than on a quiet machine (see `other` in the CPU lines)",
+            flush=True,
+        )
     secret_key = secrets.token_urlsafe(50)
     setup = set_up(employees=employees, participants=participants, seed=seed, secret_key=secret_key)
     started = time.perf_counter()
@@ -544,7 +588,7 @@ def run(
         "baseline_path": BASELINE_PATH,
         "session_cookie_name": settings.SESSION_COOKIE_NAME,
         # The mix phase's users come first, so the flow phase starts with people who have not answered.
-        "mix_sessions": sessions[:users],
+        "mix_sessions": [[key, areas] for key, areas in zip(sessions, setup.area_ids, strict=True)][:users],
         "flow_sessions": sessions[users:],
         "person_ids": setup.person_ids,
         "think_min": think_min,

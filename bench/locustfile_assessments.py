@@ -9,7 +9,7 @@ runs locust headless once per user class:
   focus area's questionnaire page, one autosave per answer (the growing form, as htmx posts it at every
   change), the review page, the submission and the feedback page it leads to; then the next person.
 - MixUser: questionnaire pages and autosaves without think time, to measure throughput against the
-  baseline under the same number of users.
+  baseline under the same number of users (the person's areas come from the plan: no intro page).
 
 Each request type is one row in locust's statistics (the `name`). A response counts as failed when its
 status or content is not what a browser needs: e.g. an autosave must answer 200 with the saved state,
@@ -255,15 +255,14 @@ class MixUser(Respondent):
     paths: Iterator[str] = iter(())
 
     def on_start(self) -> None:
-        self.use_session(next(MIX_SESSIONS))
-        self.paths = itertools.cycle(self.area_paths() or [])
+        # The person's areas come from the plan, so the run is only questionnaire pages and autosaves.
+        session_key, area_ids = next(MIX_SESSIONS)
+        self.use_session(session_key)
+        self.paths = itertools.cycle([f"{CAMPAIGN_PATH}{area_id}/" for area_id in area_ids])
 
     @task
     def answer_area(self) -> None:
-        path = next(self.paths, None)
-        if path is None:
-            self.paths = itertools.cycle(self.area_paths() or [])
-            return
+        path = next(self.paths)
         form = self.open_area(path)
         if form is None:
             return

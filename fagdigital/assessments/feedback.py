@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,11 @@ from .models import (
 )
 
 # How much a gap weighs in the ranking of development areas (issue 4, point 8).
-CRITICALITY_WEIGHT: dict[str, int] = {Criticality.CRITICAL: 3, Criticality.IMPORTANT: 2, Criticality.USEFUL: 1}
+CRITICALITY_WEIGHT: dict[str, int] = {
+    Criticality.CRITICAL: 3,
+    Criticality.IMPORTANT: 2,
+    Criticality.USEFUL: 1,
+}
 # A self-assessment this many levels from a test or leader rating is flagged (DESIGN.md §2).
 CALIBRATION_LEVELS = 2
 DEVELOPMENT_AREA_COUNT = 3
@@ -165,7 +170,7 @@ class ProfileItem:
 
     @property
     def priority(self) -> int:
-        """Gap × criticality weight: how much closing this gap matters."""
+        """Gap times criticality weight: how much closing this gap matters."""
         return self.shortfall * self.weight
 
     @property
@@ -300,7 +305,9 @@ def personal_profile(
     code = role_profile_code or role_profile_code_for_person(person=person, framework=framework)
     # questionnaire_competences reads only the campaign's framework: the competences a person with
     # this role profile is asked about, so the profile covers exactly what they answer.
-    competences = selectors.questionnaire_competences(campaign=Campaign(framework=framework), role_profile_code=code)
+    competences = selectors.questionnaire_competences(
+        campaign=Campaign(framework=framework), role_profile_code=code
+    )
     targets = services.role_target_levels(role_profile_code=code, framework=framework)
     role_profile = RoleProfile.objects.filter(framework=framework, code=code).first() if code else None
     ids = [c.pk for c in competences]
@@ -308,7 +315,9 @@ def personal_profile(
 
     evidence_rows = Evidence.objects.filter(person=person, competence_id__in=ids)
     if development_campaigns_only:
-        evidence_rows = evidence_rows.filter(Q(campaign__isnull=True) | Q(campaign__visibility=Visibility.DEVELOPMENT))
+        evidence_rows = evidence_rows.filter(
+            Q(campaign__isnull=True) | Q(campaign__visibility=Visibility.DEVELOPMENT)
+        )
     latest: dict[int, dict[str, SourceEvidence]] = {}
     for row in evidence_rows.order_by("-observed_on", "-pk").values(
         "pk", "competence_id", "source", "level", "observed_on", "detail", "campaign__name"
@@ -371,7 +380,9 @@ def personal_profile(
     )
 
 
-def _estimate(stored: dict[str, Any] | None, by_source: dict[str, SourceEvidence], since: dt.date) -> Estimate | None:
+def _estimate(
+    stored: Mapping[str, Any] | None, by_source: dict[str, SourceEvidence], since: dt.date
+) -> Estimate | None:
     """The stored estimate when its evidence is shown and still valid; else the rule applied to what is shown.
 
     The two agree unless evidence was left out (a leader's view) or has expired since the estimate
@@ -394,7 +405,9 @@ def _calibration(item: ProfileItem, by_source: dict[str, SourceEvidence]) -> lis
     for source in CALIBRATION_SOURCES:
         other = by_source.get(source)
         if other is not None and other.valid and abs(other.level - own.level) >= CALIBRATION_LEVELS:
-            notes.append(CalibrationNote(item=item, self_level=own.level, other_source=source, other_level=other.level))
+            notes.append(
+                CalibrationNote(item=item, self_level=own.level, other_source=source, other_level=other.level)
+            )
     return notes
 
 
@@ -405,8 +418,8 @@ def strengths(items: list[ProfileItem]) -> list[ProfileItem]:
 
 
 def development_areas(items: list[ProfileItem], count: int = DEVELOPMENT_AREA_COUNT) -> list[ProfileItem]:
-    """The competences below target where closing the gap matters most: gap × criticality weight,
-    ties in area order."""
+    """The competences below target where closing the gap matters most: gap times criticality
+    weight, ties in area order."""
     below = [i for i in items if i.shortfall]
     return sorted(below, key=lambda i: (-i.priority, i.position))[:count]
 
@@ -510,9 +523,9 @@ def competence_wheel(profile: PersonalProfile, levels: int = 4) -> Wheel | None:
         end = at(index, WHEEL_RADIUS)
         label = at(index, WHEEL_RADIUS + WHEEL_LABEL_GAP)
         dx, dy = (end.x - c) / WHEEL_RADIUS, (end.y - c) / WHEEL_RADIUS
-        anchor = "start" if dx > 0.3 else "end" if dx < -0.3 else "middle"  # noqa: PLR2004 — label placement
+        anchor = "start" if dx > 0.3 else "end" if dx < -0.3 else "middle"
         # Text sits on its baseline: nudge labels below the centre down, those above it up a little.
-        label = Point(label.x, label.y + (14 if dy > 0.3 else -2 if dy < -0.3 else 6))  # noqa: PLR2004
+        label = Point(label.x, label.y + (14 if dy > 0.3 else -2 if dy < -0.3 else 6))
         target = at(index, radius(item.target_level)) if item.target_level is not None else None
         estimate = at(index, radius(item.estimate.level)) if item.estimate is not None else None
         spokes.append(

@@ -207,7 +207,7 @@ class RateTableRow:
     @property
     def indent_class(self) -> str:
         """A design-system padding class that indents the unit name by its depth below the top rows."""
-        return ("", "pl-5", "pl-7", "pl-9")[min(self.level, 3)]
+        return ("", "pl-6", "pl-8", "pl-905")[min(self.level, 3)]
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,14 @@ from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fagdigital.accounts.models import User
 from fagdigital.frameworks.models import Area, Competence, RoleProfile
+from fagdigital.orgs.models import Person
 from fagdigital.tenancy.actor import Actor
 
 from . import selectors, services
 from .models import (
+    Answer,
     Campaign,
     Evidence,
     ItemKind,
@@ -44,6 +47,15 @@ def answer_refusal(*, campaign: Campaign, today: dt.date) -> str:
     if today < campaign.opens_on:
         return _("Målingen åbner først %(date)s.") % {"date": campaign.opens_on.strftime("%d.%m.%Y")}
     return services.closed_message()
+
+
+def find_response(
+    *, campaign: Campaign, instrument: str, respondent: User, subject: Person | None
+) -> Response | None:
+    """The respondent's response if there is one (pages that only look do not create it)."""
+    return Response.objects.filter(
+        campaign=campaign, instrument=instrument, respondent=respondent, subject=subject
+    ).first()
 
 
 # --- Knowledge test: before submission (no answer key) -------------------------------------------
@@ -77,6 +89,12 @@ class SheetQuestion:
     def answered(self) -> bool:
         return bool(self.selected)
 
+    @property
+    def hint(self) -> str:
+        """ "Vælg alle rigtige svar" for a multiple-choice question, unless its text already says so."""
+        text = _("Vælg alle rigtige svar")
+        return text if self.multiple and text.casefold() not in self.question.casefold() else ""
+
 
 @dataclass(frozen=True)
 class SheetGroup:
@@ -103,8 +121,7 @@ class TestSheet:
 
 def _competences_by_code(campaign: Campaign, codes: Iterable[str]) -> dict[str, Competence]:
     return {
-        c.code: c
-        for c in Competence.objects.filter(framework_id=campaign.framework_id, code__in=set(codes))
+        c.code: c for c in Competence.objects.filter(framework_id=campaign.framework_id, code__in=set(codes))
     }
 
 
@@ -364,6 +381,11 @@ def team_profiles_visible(*, campaign: Campaign) -> bool:
     return campaign.visibility == Visibility.DEVELOPMENT
 
 
+def has_answers(*, response: Response) -> bool:
+    """Whether a self- or leader assessment has at least one answer (a level or "ved ikke")."""
+    return response.pk is not None and Answer.objects.filter(response=response).exists()
+
+
 def role_profile_name(*, campaign: Campaign, code: str) -> str:
     if not code:
         return ""
@@ -415,7 +437,11 @@ def survey_sheet(*, response: Response) -> SurveySheet:
 
     A statement whose area code is not in the framework comes last, under "other statements".
     """
-    form = selectors.survey_form(response=response)
+    # An unsaved response (the survey only looked at, not yet answered) has no answers to read.
+    if response.pk is None:
+        form = [(item, None) for item in SurveyItem.objects.filter(campaign=response.campaign)]
+    else:
+        form = selectors.survey_form(response=response)
     areas = {
         area.code: area
         for area in Area.objects.filter(

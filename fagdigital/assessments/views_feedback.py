@@ -41,7 +41,9 @@ PDF_FONTS: tuple[tuple[str, str, str], ...] = (
 def _profile_context(person: Person) -> dict[str, Any]:
     today = selectors.today()
     framework = feedback.profile_framework(person=person)
-    profile = feedback.personal_profile(person=person, framework=framework, today=today) if framework else None
+    profile = (
+        feedback.personal_profile(person=person, framework=framework, today=today) if framework else None
+    )
     wheel = feedback.competence_wheel(profile, levels=_level_count(profile)) if profile else None
     return {"person": person, "profile": profile, "wheel": wheel, "today": today}
 
@@ -54,8 +56,10 @@ def _level_count(profile: feedback.PersonalProfile) -> int:
 @actor_required()
 def my_profile(request: HttpRequest, actor: Actor) -> HttpResponse:
     person = person_for_actor(actor=actor)
-    context: dict[str, Any] = {"person": None, "profile": None} if person is None else _profile_context(person)
-    return render(request, "assessments/feedback/my_profile.html", context)
+    if person is None:
+        # Not a 404: the page exists, it just needs an employee record to show anything.
+        return render(request, "assessments/feedback/my_profile.html", {"person": None, "profile": None})
+    return render(request, "assessments/feedback/my_profile.html", _profile_context(person))
 
 
 @never_cache
@@ -71,9 +75,8 @@ def my_profile_pdf(request: HttpRequest, actor: Actor) -> HttpResponse:
         return redirect("assessments:my_profile")
     html = render_to_string("assessments/feedback/profile_pdf.html", context, request=request)
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=pdf_filename(person.name, context["today"].isoformat())
-    )
+    filename = pdf_filename(person.name, context["today"].isoformat())
+    response["Content-Disposition"] = str(content_disposition_header(as_attachment=True, filename=filename))
     return response
 
 
@@ -155,7 +158,6 @@ def pdf_url_fetcher() -> Any:
 def render_pdf(html: str) -> bytes:
     """An A4 PDF of the given HTML with the profile's print stylesheet."""
     import weasyprint  # type: ignore[import-untyped]  # noqa: PLC0415 — see pdf_url_fetcher
-
     from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]  # noqa: PLC0415
 
     fonts = FontConfiguration()  # @font-face rules apply only through a font configuration
@@ -166,5 +168,6 @@ def render_pdf(html: str) -> bytes:
         url_fetcher=fetcher,
     )
     document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    # Tagged, so screen readers get headings, lists and tables (documents fall under the accessibility law too).
+    # Tagged, so screen readers get headings, lists and tables: documents fall under the accessibility
+    # law too.
     return bytes(document.write_pdf(stylesheets=[css], font_config=fonts, pdf_tags=True))

@@ -38,7 +38,7 @@ def _status_choices() -> list[tuple[str, str]]:
         ("not_started", _("Ikke startet")),
         ("draft", _("Påbegyndt")),
         ("submitted", _("Indsendt")),
-        ("changed", _("Ændret – ikke indsendt igen")),
+        ("changed", _("Ændret – ikke indsendt igen")),  # noqa: RUF001 — Danish text
     ]
 
 
@@ -95,7 +95,9 @@ def _rating(actor: Actor, campaign_id: int, person_id: int) -> tuple[Participant
 
 def _page_context(actor: Actor, participant: Participant, response: Response) -> dict[str, Any]:
     campaign = participant.campaign
-    questionnaire = selectors.questionnaire(response=response, role_profile_code=participant.role_profile_code)
+    questionnaire = selectors.questionnaire(
+        response=response, role_profile_code=participant.role_profile_code
+    )
     return {
         "campaign": campaign,
         "participant": participant,
@@ -166,7 +168,9 @@ def save(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int) -
             )
         messages.error(request, error.messages[0])
         return redirect("assessments:leader_rate", campaign_id=campaign_id, person_id=person_id)
-    questionnaire = selectors.questionnaire(response=response, role_profile_code=participant.role_profile_code)
+    questionnaire = selectors.questionnaire(
+        response=response, role_profile_code=participant.role_profile_code
+    )
     if request.htmx:  # type: ignore[attr-defined]
         return save_status_response(
             request, saved_at=response.saved_at, answered=questionnaire.answered, total=questionnaire.total
@@ -182,6 +186,15 @@ def submit(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int)
     participant, response = _rating(actor, campaign_id, person_id)
     try:
         response = _save_posted(request, response)
+    except ValidationError as refused:
+        context = _page_context(actor, participant, response) | {"error": refused.messages[0]}
+        return render(request, "assessments/leader/rate.html", context, status=409)
+    if not selectors_respond.has_answers(response=response):
+        # An empty rating would show as "Indsendt" on the team list without saying anything.
+        error = _("Vælg et niveau eller »Ved ikke« for mindst én kompetence, før du indsender.")
+        context = _page_context(actor, participant, response) | {"error": error}
+        return render(request, "assessments/leader/rate.html", context, status=422)
+    try:
         result = services.response_submit(response=response)
     except ValidationError as refused:
         context = _page_context(actor, participant, response) | {"error": refused.messages[0]}
@@ -192,5 +205,7 @@ def submit(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int)
     elif result.applied:
         messages.success(request, _("Din vurdering af %(name)s er indsendt.") % {"name": name})
     else:
-        messages.info(request, _("Din vurdering af %(name)s var allerede indsendt. Intet er ændret.") % {"name": name})
+        messages.info(
+            request, _("Din vurdering af %(name)s var allerede indsendt. Intet er ændret.") % {"name": name}
+        )
     return redirect("assessments:leader_team", campaign_id=campaign_id)

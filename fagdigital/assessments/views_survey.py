@@ -28,13 +28,25 @@ from .models import DegreeScale, Instrument, Response
 ITEM_PREFIX = "s"
 
 
-def _survey_response(actor: Actor, campaign_id: int) -> Response:
+def _survey_response(actor: Actor, campaign_id: int, *, create: bool = True) -> Response:
+    """The actor's survey response; when only looking, an unsaved one stands in until the first answer,
+    so "Mine målinger" says "not started" until something is saved."""
     campaign = selectors.get_campaign_for_user(actor=actor, campaign_id=campaign_id)
     if not campaign.uses(Instrument.CHIEFS):
         raise Http404
-    response = services.response_get_or_create(
-        campaign=campaign, instrument=Instrument.CHIEFS, respondent=actor.user, subject=None
-    )
+    if create:
+        response = services.response_get_or_create(
+            campaign=campaign, instrument=Instrument.CHIEFS, respondent=actor.user, subject=None
+        )
+    else:
+        response = selectors_respond.find_response(
+            campaign=campaign, instrument=Instrument.CHIEFS, respondent=actor.user, subject=None
+        ) or Response(
+            organisation_id=campaign.organisation_id,
+            campaign=campaign,
+            instrument=Instrument.CHIEFS,
+            respondent=actor.user,
+        )
     response.campaign = campaign
     return response
 
@@ -92,7 +104,7 @@ def _save_posted(request: HttpRequest, response: Response, sheet: selectors_resp
 
 @actor_required(Role.TOP_MANAGEMENT)
 def survey(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    response = _survey_response(actor, campaign_id)
+    response = _survey_response(actor, campaign_id, create=False)
     sheet = selectors_respond.survey_sheet(response=response)
     return render(request, "assessments/survey/survey.html", _page_context(response, sheet))
 
@@ -137,6 +149,14 @@ def submit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse
     try:
         if _save_posted(request, response, sheet):
             sheet = selectors_respond.survey_sheet(response=response)
+    except ValidationError as refused:
+        context = _page_context(response, sheet) | {"error": refused.messages[0]}
+        return render(request, "assessments/survey/survey.html", context, status=409)
+    if not sheet.answered:
+        error = _("Svar på mindst ét spørgsmål, før du indsender.")
+        context = _page_context(response, sheet) | {"error": error}
+        return render(request, "assessments/survey/survey.html", context, status=422)
+    try:
         result = services.response_submit(response=response)
     except ValidationError as refused:
         context = _page_context(response, sheet) | {"error": refused.messages[0]}

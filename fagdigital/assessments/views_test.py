@@ -27,21 +27,34 @@ from .models import Instrument, Participant, Response, TestQuestion
 QUESTION_PREFIX = "q"
 
 
-def _test_context(actor: Actor, campaign_id: int) -> tuple[Participant, Response]:
+def _test_context(
+    actor: Actor, campaign_id: int, *, create: bool = True
+) -> tuple[Participant, Response | None]:
+    """The participation and the test response; pages that only look do not create the response,
+    so "Mine målinger" says "not started" until the person actually starts."""
     participant = selectors.get_participation_for_user(actor=actor, campaign_id=campaign_id)
     if not participant.campaign.uses(Instrument.TEST):
         raise Http404
-    response = services.response_get_or_create(
-        campaign=participant.campaign,
-        instrument=Instrument.TEST,
-        respondent=actor.user,
-        subject=participant.person,
-    )
-    response.campaign = participant.campaign  # the same row, already loaded with its framework
+    if create:
+        response: Response | None = services.response_get_or_create(
+            campaign=participant.campaign,
+            instrument=Instrument.TEST,
+            respondent=actor.user,
+            subject=participant.person,
+        )
+    else:
+        response = selectors_respond.find_response(
+            campaign=participant.campaign,
+            instrument=Instrument.TEST,
+            respondent=actor.user,
+            subject=participant.person,
+        )
+    if response is not None:
+        response.campaign = participant.campaign  # the same row, already loaded with its framework
     return participant, response
 
 
-def _base_context(participant: Participant, response: Response) -> dict[str, Any]:
+def _base_context(participant: Participant, response: Response | None) -> dict[str, Any]:
     campaign = participant.campaign
     return {
         "campaign": campaign,
@@ -57,18 +70,18 @@ def _is_htmx(request: HttpRequest) -> bool:
 @actor_required()
 def test_start(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """What the test covers and how it works; "Start testen" draws the questions (once)."""
-    participant, response = _test_context(actor, campaign_id)
-    if response.is_submitted:
+    participant, response = _test_context(actor, campaign_id, create=request.method == "POST")
+    if response is not None and response.is_submitted:
         return redirect("assessments:test_result", campaign_id=campaign_id)
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and response is not None:
         try:
             services.test_start(response=response)
         except ValidationError as refused:
             error = refused.messages[0]
         else:
             return redirect("assessments:test_questions", campaign_id=campaign_id)
-    drawn = response.questions.count()
+    drawn = response.questions.count() if response is not None else 0
     context = _base_context(participant, response) | {
         "plan": selectors_respond.test_plan(campaign=participant.campaign),
         "drawn": drawn,
@@ -79,11 +92,11 @@ def test_start(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResp
 
 @actor_required()
 def test_questions(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    participant, response = _test_context(actor, campaign_id)
-    if response.is_submitted:
+    participant, response = _test_context(actor, campaign_id, create=False)
+    if response is not None and response.is_submitted:
         return redirect("assessments:test_result", campaign_id=campaign_id)
-    questions = selectors.test_questions(response=response)
-    if not questions:
+    questions = selectors.test_questions(response=response) if response is not None else []
+    if response is None or not questions:
         return redirect("assessments:test_start", campaign_id=campaign_id)
     sheet = selectors_respond.test_sheet(campaign=participant.campaign, questions=questions)
     context = _base_context(participant, response) | {
@@ -125,9 +138,7 @@ def _save_answers(response: Response, questions: list[TestQuestion], request: Ht
     if refusal:
         raise ValidationError(refusal)
     changed = {
-        pk: chosen
-        for pk, chosen in selections.items()
-        if sorted(set(chosen)) != sorted(by_id[pk].selected)
+        pk: chosen for pk, chosen in selections.items() if sorted(set(chosen)) != sorted(by_id[pk].selected)
     }
     with transaction.atomic():
         for pk, chosen in changed.items():
@@ -141,6 +152,7 @@ def _save_answers(response: Response, questions: list[TestQuestion], request: Ht
 def test_save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """Autosave (htmx: the saved state, or 409 with the reason) or, without JavaScript, save and go on."""
     _participant, response = _test_context(actor, campaign_id)
+    assert response is not None
     questions = selectors.test_questions(response=response)
     try:
         _save_answers(response, questions, request)
@@ -172,7 +184,9 @@ def test_save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRespo
 @actor_required()
 def test_submit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """The overview before submitting, and the submission itself (idempotent)."""
-    participant, response = _test_context(actor, campaign_id)
+    participant, response = _test_context(actor, campaign_id, create=False)
+    if response is None:
+        return redirect("assessments:test_start", campaign_id=campaign_id)
     error = ""
     if request.method == "POST":
         try:
@@ -214,8 +228,8 @@ def _level_bands() -> list[dict[str, int]]:
 
 @actor_required()
 def test_result(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    participant, response = _test_context(actor, campaign_id)
-    if not response.is_submitted:
+    participant, response = _test_context(actor, campaign_id, create=False)
+    if response is None or not response.is_submitted:
         return redirect("assessments:test_questions", campaign_id=campaign_id)
     questions = selectors.test_questions(response=response)
     context = _base_context(participant, response) | {

@@ -135,7 +135,11 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
         )
         created = _demo_logins(demo=demo, nabo=nabo, provider=provider, operator=operator, rows=demo_people)
         rounds = _assessment_rounds(
-            demo=demo, nabo=nabo, frameworks=frameworks, today=today or timezone.localdate(), progress=progress
+            demo=demo,
+            nabo=nabo,
+            frameworks=frameworks,
+            today=today or timezone.localdate(),
+            progress=progress,
         )
     return DemoSeedResult(
         organisations=seeded,

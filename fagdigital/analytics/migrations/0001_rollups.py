@@ -5,40 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0001_campaigns_responses_evidence'),
-        ('frameworks', '0001_frameworks_areas_competences_role_profiles'),
-        ('orgs', '0001_units_people_engagements_imports'),
-        ('tenancy', '0002_load_danish_municipalities'),
+        ("assessments", "0001_campaigns_responses_evidence"),
+        ("frameworks", "0001_frameworks_areas_competences_role_profiles"),
+        ("orgs", "0001_units_people_engagements_imports"),
+        ("tenancy", "0002_load_danish_municipalities"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rollup',
+            name="Rollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('estimate', 'Samlet vurdering'), ('self', 'Selvvurdering'), ('leader', 'Ledervurdering'), ('test', 'Videnstest')], max_length=16)),
-                ('unit_path', models.CharField(max_length=255)),
-                ('role_profile_code', models.CharField(blank=True, max_length=100)),
-                ('people', models.PositiveIntegerField(default=0)),
-                ('level_1', models.PositiveIntegerField(default=0)),
-                ('level_2', models.PositiveIntegerField(default=0)),
-                ('level_3', models.PositiveIntegerField(default=0)),
-                ('level_4', models.PositiveIntegerField(default=0)),
-                ('with_target', models.PositiveIntegerField(default=0)),
-                ('at_target', models.PositiveIntegerField(default=0)),
-                ('gap_sum', models.PositiveIntegerField(default=0)),
-                ('campaign', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.campaign')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frameworks.competence')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("estimate", "Samlet vurdering"),
+                            ("self", "Selvvurdering"),
+                            ("leader", "Ledervurdering"),
+                            ("test", "Videnstest"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("unit_path", models.CharField(max_length=255)),
+                ("role_profile_code", models.CharField(blank=True, max_length=100)),
+                ("people", models.PositiveIntegerField(default=0)),
+                ("level_1", models.PositiveIntegerField(default=0)),
+                ("level_2", models.PositiveIntegerField(default=0)),
+                ("level_3", models.PositiveIntegerField(default=0)),
+                ("level_4", models.PositiveIntegerField(default=0)),
+                ("with_target", models.PositiveIntegerField(default=0)),
+                ("at_target", models.PositiveIntegerField(default=0)),
+                ("gap_sum", models.PositiveIntegerField(default=0)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessments.campaign",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="frameworks.competence",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.orgunit"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organisation', 'campaign', 'source', 'unit_path'], name='rollup_range')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('campaign__isnull', False)), fields=('organisation', 'campaign', 'source', 'unit', 'role_profile_code', 'competence'), name='rollup_campaign_cell_once'), models.UniqueConstraint(condition=models.Q(('campaign__isnull', True)), fields=('organisation', 'source', 'unit', 'role_profile_code', 'competence'), name='rollup_current_cell_once')],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "campaign", "source", "unit_path"], name="rollup_range"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("campaign__isnull", False)),
+                        fields=(
+                            "organisation",
+                            "campaign",
+                            "source",
+                            "unit",
+                            "role_profile_code",
+                            "competence",
+                        ),
+                        name="rollup_campaign_cell_once",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("campaign__isnull", True)),
+                        fields=("organisation", "source", "unit", "role_profile_code", "competence"),
+                        name="rollup_current_cell_once",
+                    ),
+                ],
             },
         ),
     ]

@@ -23,8 +23,13 @@ def competence(team: Team, code: str) -> Competence:
     return Competence.objects.get(framework=team.framework, code=code)
 
 
-def assess(
-    team: Team, campaign: Campaign, respondent: User, subject: Person, instrument: str, levels: dict[str, int | None]
+def assess(  # noqa: PLR0917 — reads like a sentence in the tests
+    team: Team,
+    campaign: Campaign,
+    respondent: User,
+    subject: Person,
+    instrument: str,
+    levels: dict[str, int | None],
 ) -> None:
     """Answer and submit a self- or leader assessment through the services, as the pages do."""
     response = services.response_get_or_create(
@@ -49,7 +54,9 @@ def take_test(campaign: Campaign, user: User, person: Person, correct: set[str])
 
 
 def profile_of(team: Team, person: Person, **kwargs: Any) -> feedback.PersonalProfile:
-    return feedback.personal_profile(person=person, framework=team.framework, today=timezone.localdate(), **kwargs)
+    return feedback.personal_profile(
+        person=person, framework=team.framework, today=timezone.localdate(), **kwargs
+    )
 
 
 def by_code(profile: feedback.PersonalProfile) -> dict[str, feedback.ProfileItem]:
@@ -120,8 +127,15 @@ def test_development_areas_rank_gap_times_criticality_with_ties_in_area_order(
 ) -> None:
     campaign = make_campaign(instruments=(Instrument.SELF,))
     person = team.members[0]
-    # BK1: gap 2 × kritisk 3 = 6; BK6: 1 × 3 = 3; BK7 and BK8: 1 × vigtig 2 = 2; BK5 at target; BK9 above it.
-    assess(team, campaign, team.users[0], person, "self", {"BK1": 1, "BK6": 1, "BK7": 1, "BK8": 1, "BK5": 1, "BK9": 3})
+    # BK1: gap 2 * kritisk 3 = 6; BK6: 1 * 3 = 3; BK7 and BK8: 1 * vigtig 2 = 2; BK5 at target; BK9 above.
+    assess(
+        team,
+        campaign,
+        team.users[0],
+        person,
+        "self",
+        {"BK1": 1, "BK6": 1, "BK7": 1, "BK8": 1, "BK5": 1, "BK9": 3},
+    )
 
     profile = profile_of(team, person)
 
@@ -130,10 +144,12 @@ def test_development_areas_rank_gap_times_criticality_with_ties_in_area_order(
     assert profile.development[0].target_text.startswith("Bruger journalens data")
 
 
-def test_a_small_critical_gap_outranks_a_bigger_useful_one(team: Team, make_campaign: Callable[..., Campaign]) -> None:
+def test_a_small_critical_gap_outranks_a_bigger_useful_one(
+    team: Team, make_campaign: Callable[..., Campaign]
+) -> None:
     campaign = make_campaign(instruments=(Instrument.SELF,))
     person = team.members[0]
-    # DS4 (vigtig, target 2) one below: 1 × 2 = 2. BK1 (kritisk, target 3) one below: 3.
+    # DS4 (vigtig, target 2) one below: 1 * 2 = 2. BK1 (kritisk, target 3) one below: 1 * 3 = 3.
     assess(team, campaign, team.users[0], person, "self", {"DS4": 1, "BK1": 2})
 
     assert [i.competence.code for i in profile_of(team, person).development] == ["BK1", "DS4"]
@@ -173,7 +189,9 @@ def test_calibration_flags_self_assessments_two_levels_from_test_or_leader(
     assert not items["DS2"].calibration_flag  # self 2, test 1: one level apart
 
 
-def test_expired_evidence_is_shown_but_does_not_count(team: Team, make_campaign: Callable[..., Campaign]) -> None:
+def test_expired_evidence_is_shown_but_does_not_count(
+    team: Team, make_campaign: Callable[..., Campaign]
+) -> None:
     campaign = make_campaign(instruments=(Instrument.SELF,))
     person = team.members[0]
     assess(team, campaign, team.users[0], person, "self", {"BK1": 2})
@@ -187,7 +205,9 @@ def test_expired_evidence_is_shown_but_does_not_count(team: Team, make_campaign:
     assert profile.expired_sources
 
 
-def test_leader_view_leaves_out_anonymous_campaigns(team: Team, make_campaign: Callable[..., Campaign]) -> None:
+def test_leader_view_leaves_out_anonymous_campaigns(
+    team: Team, make_campaign: Callable[..., Campaign]
+) -> None:
     anonymous = make_campaign(instruments=(Instrument.SELF,), visibility=Visibility.ANONYMOUS, name="Anonym")
     development = make_campaign(instruments=(Instrument.SELF, Instrument.LEADER), name="MUS")
     person, user = team.members[0], team.users[0]
@@ -212,7 +232,9 @@ def test_no_role_profile_shows_the_whole_framework_without_targets(
     profile = profile_of(team, person)
 
     assert profile.role_profile is None and not profile.has_targets
-    assert len(profile.items) == Competence.objects.filter(framework=team.framework, parent__isnull=True).count()
+    assert (
+        len(profile.items) == Competence.objects.filter(framework=team.framework, parent__isnull=True).count()
+    )
     assert profile.development == [] and profile.strengths == []
 
 
@@ -221,7 +243,14 @@ def test_profile_takes_a_fixed_number_of_queries(
 ) -> None:
     campaign = make_campaign()
     person, user = team.members[0], team.users[0]
-    assess(team, campaign, user, person, "self", {c.code: 2 for c in Competence.objects.filter(framework=team.framework)})
+    assess(
+        team,
+        campaign,
+        user,
+        person,
+        "self",
+        {c.code: 2 for c in Competence.objects.filter(framework=team.framework)},
+    )
     assess(team, campaign, team.leader, person, "leader", {"BK1": 1, "BK6": 3})
     take_test(campaign, user, person, correct={"DS1", "DS3"})
     assert Evidence.objects.filter(person=person).count() > 20

@@ -1,4 +1,4 @@
-"""Campaign administration pages: create, edit, open, close, extend, delete, follow-up and the chiefs' survey."""
+"""Campaign administration: create, edit, open, close, extend, delete, follow-up and the chiefs' survey."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.http import HttpResponse
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from fagdigital.accounts.models import User
-from fagdigital.assessments import services
+from fagdigital.assessments import selectors_admin, services
 from fagdigital.assessments.models import (
     Campaign,
     CampaignStatus,
@@ -29,9 +31,11 @@ from fagdigital.assessments.tests.conftest import Team
 from fagdigital.conftest import actor_for
 from fagdigital.frameworks.services import default_framework_install
 from fagdigital.testing.factories import (
+    EngagementFactory,
     MembershipFactory,
     OrganisationFactory,
     OrgUnitFactory,
+    PersonFactory,
     UserFactory,
 )
 
@@ -78,7 +82,7 @@ def form_data(team: Team, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-# --- List ------------------------------------------------------------------------------------------------
+# --- List ---------------------------------------------------------------------------------------------------
 
 
 def test_campaign_list_shows_the_organisations_campaigns_with_counts(
@@ -115,7 +119,7 @@ def test_campaign_list_without_a_published_framework_says_what_to_do(
     assert "ingen udgivet kompetenceramme" in text(client.get("/maalinger/ny/"))
 
 
-# --- Create ----------------------------------------------------------------------------------------------
+# --- Create -------------------------------------------------------------------------------------------------
 
 
 def test_create_form_offers_the_organisations_published_framework_and_no_unit_list(
@@ -221,7 +225,9 @@ def test_create_refuses_another_organisations_unit_and_framework(admin: Client, 
     assert "findes ikke længere i organisationen" in html
 
 
-def test_unit_search_without_javascript_keeps_what_was_typed_and_adds_units(admin: Client, team: Team) -> None:
+def test_unit_search_without_javascript_keeps_what_was_typed_and_adds_units(
+    admin: Client, team: Team
+) -> None:
     data = form_data(team, units=[], name="Halvfærdig måling", q="hjemmepl", action="search")
     response = admin.post("/maalinger/ny/", data)
     assert response.status_code == 200
@@ -283,7 +289,7 @@ def test_unit_picker_finds_the_organisations_units_by_name(admin: Client, team: 
     assert "<html" in body(page) and "Hjemmeplejen Syd" in body(page)
 
 
-# --- Edit ------------------------------------------------------------------------------------------------
+# --- Edit ---------------------------------------------------------------------------------------------------
 
 
 def test_edit_a_draft_shows_its_settings_and_saves_changes(
@@ -304,7 +310,9 @@ def test_edit_a_draft_shows_its_settings_and_saves_changes(
     assert campaign.instruments == ["self"]
 
 
-def test_edit_is_refused_once_open_and_says_why(admin: Client, team: Team, make_campaign: MakeCampaign) -> None:
+def test_edit_is_refused_once_open_and_says_why(
+    admin: Client, team: Team, make_campaign: MakeCampaign
+) -> None:
     campaign = make_campaign()
     response = admin.get(f"/maalinger/{campaign.pk}/rediger/")
     assert response.status_code == 409
@@ -317,7 +325,7 @@ def test_edit_is_refused_once_open_and_says_why(admin: Client, team: Team, make_
     assert "lukket måling kan ikke ændres" in text(admin.get(f"/maalinger/{campaign.pk}/rediger/"))
 
 
-# --- Open, close, extend, delete -----------------------------------------------------------------------------
+# --- Open, close, extend, delete ----------------------------------------------------------------------------
 
 
 def test_open_fixes_participants_and_emails_invitations(
@@ -399,7 +407,7 @@ def test_state_changes_need_post(admin: Client, make_campaign: MakeCampaign) -> 
     assert campaign.status == CampaignStatus.DRAFT
 
 
-# --- Access ---------------------------------------------------------------------------------------------------
+# --- Access -------------------------------------------------------------------------------------------------
 
 
 def admin_urls(campaign: Campaign, participant: Participant, item: SurveyItem) -> list[str]:
@@ -448,7 +456,6 @@ def test_employees_and_leaders_are_refused(
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.OPEN
     assert SurveyItem.objects.filter(pk=item.pk).exists()
-    assert len([m for m in mail.outbox if m.to == [participant.person.email]]) <= 1
 
 
 def test_another_organisations_campaign_ids_give_404(
@@ -457,8 +464,6 @@ def test_another_organisations_campaign_ids_give_404(
     other = OrganisationFactory()
     framework = default_framework_install(organisation=other)
     unit = OrgUnitFactory(organisation=other, name="Hemmelig afdeling")
-    from fagdigital.testing.factories import EngagementFactory, PersonFactory  # noqa: PLC0415
-
     EngagementFactory(person=PersonFactory(organisation=other, name="Hemmelige Hansen"), unit=unit)
     other_admin = UserFactory()
     MembershipFactory(user=other_admin, organisation=other, roles=["competence_admin"])
@@ -480,7 +485,10 @@ def test_another_organisations_campaign_ids_give_404(
     participant = Participant.objects.get(campaign=campaign)
     item = campaign.survey_items.first()
     assert item is not None
-    for url in [*admin_urls(campaign, participant, item)[3:], f"/maalinger/{campaign.pk}/ledelsesmaaling/resultater/"]:
+    for url in [
+        *admin_urls(campaign, participant, item)[3:],
+        f"/maalinger/{campaign.pk}/ledelsesmaaling/resultater/",
+    ]:
         response = admin.get(url)
         assert response.status_code == 404, url
         assert "Hemmelig" not in body(response)
@@ -490,7 +498,7 @@ def test_another_organisations_campaign_ids_give_404(
     assert campaign.status == CampaignStatus.OPEN
 
 
-# --- Response rates --------------------------------------------------------------------------------------------
+# --- Response rates -----------------------------------------------------------------------------------------
 
 
 def test_rates_in_an_anonymous_campaign_hide_small_units_and_say_why(
@@ -503,8 +511,10 @@ def test_rates_in_an_anonymous_campaign_hide_small_units_and_say_why(
     assert response.status_code == 200
     page = text(response)
     # The unit of 1 is hidden for its size, and its sibling of 7 so that 8 - 7 cannot reveal it.
-    assert "Hjemmeplejen Syd Færre end 5 deltagere – vises ikke af hensyn til anonymiteten" in page
-    assert "Hjemmeplejen Nord Vises ikke, så tallene for en mindre enhed ved siden af ikke kan regnes ud" in page
+    assert "Hjemmeplejen Syd Færre end 5 deltagere \u2013 vises ikke af hensyn til anonymiteten" in page
+    assert (
+        "Hjemmeplejen Nord Vises ikke, så tallene for en mindre enhed ved siden af ikke kan regnes ud" in page
+    )
     assert "(0 af 7)" not in page and "(0 af 1)" not in page
     # The whole organisation (8 participants) is shown.
     assert "Kommunen 8 0 % (0 af 8)" in page
@@ -524,7 +534,7 @@ def test_rates_in_a_development_campaign_show_every_unit(
     assert "Vurderet af leder" in page
 
 
-# --- Participants --------------------------------------------------------------------------------------------------
+# --- Participants -------------------------------------------------------------------------------------------
 
 
 def test_participant_list_shows_status_in_a_development_campaign(
@@ -563,17 +573,13 @@ def test_participant_list_of_an_anonymous_campaign_shows_no_answer_status(
     assert "Målingen er anonym" in page
 
 
-def test_participant_list_pages(admin: Client, team: Team, make_campaign: MakeCampaign) -> None:
-    from fagdigital.assessments import selectors_admin  # noqa: PLC0415
-
+def test_participant_list_pages(
+    admin: Client, make_campaign: MakeCampaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
     campaign = make_campaign()
-    original = selectors_admin.PARTICIPANTS_PER_PAGE
-    selectors_admin.PARTICIPANTS_PER_PAGE = 3
-    try:
-        first = text(admin.get(f"/maalinger/{campaign.pk}/deltagere/"))
-        last = text(admin.get(f"/maalinger/{campaign.pk}/deltagere/", {"side": "3"}))
-    finally:
-        selectors_admin.PARTICIPANTS_PER_PAGE = original
+    monkeypatch.setattr(selectors_admin, "PARTICIPANTS_PER_PAGE", 3)
+    first = text(admin.get(f"/maalinger/{campaign.pk}/deltagere/"))
+    last = text(admin.get(f"/maalinger/{campaign.pk}/deltagere/", {"side": "3"}))
     assert "Side 1 af 3" in first and "Næste side" in first
     assert "Side 3 af 3" in last and "Forrige side" in last
 
@@ -600,7 +606,7 @@ def test_resend_after_close_is_refused(admin: Client, team: Team, make_campaign:
     assert not mail.outbox
 
 
-# --- Chiefs' survey ------------------------------------------------------------------------------------------------
+# --- Chiefs' survey -----------------------------------------------------------------------------------------
 
 
 def test_survey_items_can_be_added_changed_and_deleted_in_a_draft(
@@ -627,7 +633,9 @@ def test_survey_items_can_be_added_changed_and_deleted_in_a_draft(
     assert item.code == "i-data-i-styringen"
     assert item.area_code == "BK"
     # Changed: the code stays.
-    response = admin.post(f"{base}/{item.pk}/", {"text_da": "Ny tekst", "text_en": "New text", "area_code": ""})
+    response = admin.post(
+        f"{base}/{item.pk}/", {"text_da": "Ny tekst", "text_en": "New text", "area_code": ""}
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.text_da, item.text_en, item.code) == ("Ny tekst", "New text", "i-data-i-styringen")
@@ -704,3 +712,13 @@ def test_detail_links_to_follow_up_pages_and_hides_small_anonymous_totals(
     small = make_campaign(visibility=Visibility.ANONYMOUS, units=[(team.other_unit, True)])
     page = text(admin.get(f"/maalinger/{small.pk}/"))
     assert "færre end 5 deltagere, så antallet af svar vises ikke" in page
+
+
+def test_pages_format_dates_for_the_chosen_language(admin: Client, make_campaign: MakeCampaign) -> None:
+    campaign = make_campaign()
+    admin.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in ("/maalinger/", f"/maalinger/{campaign.pk}/", f"/maalinger/{campaign.pk}/deltagere/"):
+        assert admin.get(url).status_code == 200, url
+    with translation.override("en"):
+        expected = date_format(campaign.closes_on, "DATE_FORMAT")
+    assert expected in text(admin.get(f"/maalinger/{campaign.pk}/"))

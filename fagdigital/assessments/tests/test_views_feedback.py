@@ -26,7 +26,7 @@ PDF = reverse("assessments:my_profile_pdf")
 
 
 def body(response: Any) -> str:
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 def member_profile_url(campaign: Campaign, person_id: int) -> str:
@@ -128,7 +128,7 @@ def test_profile_page_takes_a_fixed_number_of_queries(
     team: Team, assessed: Campaign, client_for: Callable[[User], Client], django_assert_max_num_queries: Any
 ) -> None:
     client = client_for(team.users[0])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(18):
         assert client.get(PROFILE).status_code == 200
 
 
@@ -162,6 +162,15 @@ def test_profile_pdf_without_results_goes_back_to_the_page(
     make_campaign()
 
     response = client_for(team.users[1]).get(PDF)
+
+    assert response.status_code == 302
+    assert response["Location"] == PROFILE
+
+
+def test_profile_pdf_without_an_employee_record_goes_back_to_the_page(
+    team: Team, make_member: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(make_member(team.organisation, "employee")).get(PDF)
 
     assert response.status_code == 302
     assert response["Location"] == PROFILE
@@ -203,6 +212,19 @@ def test_leader_sees_a_team_members_profile_in_a_development_campaign(
     assert "Hent som PDF" not in html
 
 
+def test_leader_sees_a_friendly_note_for_a_team_member_without_results(
+    team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client]
+) -> None:
+    campaign = make_campaign()
+    person = team.members[2]
+
+    response = client_for(team.leader).get(member_profile_url(campaign, person.pk))
+
+    assert response.status_code == 200
+    assert f"{person.name} har ingen resultater endnu" in body(response)
+    assert "<svg" not in body(response)
+
+
 def test_leader_is_refused_in_an_anonymous_campaign(
     team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client]
 ) -> None:
@@ -218,7 +240,9 @@ def test_leader_is_refused_in_an_anonymous_campaign(
 def test_leader_view_leaves_out_results_from_anonymous_campaigns(
     team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client]
 ) -> None:
-    anonymous = make_campaign(instruments=(Instrument.SELF,), visibility=Visibility.ANONYMOUS, name="Anonym runde")
+    anonymous = make_campaign(
+        instruments=(Instrument.SELF,), visibility=Visibility.ANONYMOUS, name="Anonym runde"
+    )
     development = make_campaign(instruments=(Instrument.SELF, Instrument.LEADER), name="MUS-runde")
     person = team.members[0]
     assess(team, anonymous, team.users[0], person, "self", {"BK1": 4})

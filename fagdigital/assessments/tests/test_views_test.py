@@ -92,7 +92,7 @@ def test_the_answer_key_is_not_in_any_page_or_response_before_submission(
     pages = [client.get(reverse("assessments:test_start", args=[campaign.pk])).content.decode()]
     _start(client, campaign)
     questions = _questions(user)
-    assert len(questions) == 16  # 8 security competences × 2 items
+    assert len(questions) == 16  # 8 security competences, 2 items each
     assert any(q.item.kind == ItemKind.MULTIPLE for q in questions)
     questions_page = client.get(reverse("assessments:test_questions", args=[campaign.pk])).content.decode()
     pages.append(questions_page)
@@ -167,7 +167,9 @@ def test_scoring_gives_the_top_level_for_all_correct_and_the_lowest_for_all_wron
         client.force_login(user)
         _start(client, campaign)
         questions = _questions(user)
-        client.post(reverse("assessments:test_save", args=[campaign.pk]), _answers(questions, pick), headers=HX)
+        client.post(
+            reverse("assessments:test_save", args=[campaign.pk]), _answers(questions, pick), headers=HX
+        )
         client.post(reverse("assessments:test_submit", args=[campaign.pk]))
         evidence = list(Evidence.objects.filter(response__respondent=user))
         assert len(evidence) == 8
@@ -313,6 +315,8 @@ def test_the_result_before_submission_leads_to_the_questions(
     assert "Start testen" in intro
     assert "16 spørgsmål" in intro
     assert "Udviklingssamtale" in intro
+    # Only looking does not count as starting ("Mine målinger" still says "not started").
+    assert not Response.objects.filter(instrument=Instrument.TEST).exists()
 
 
 def test_people_outside_the_campaign_get_404(
