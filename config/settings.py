@@ -276,6 +276,9 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": False},
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every stylesheet and font it reads at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "fagdigital.request": {"level": "WARNING" if TESTING else "INFO"},
     },
 }

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fagdigital.frameworks.models import Area, Framework, RoleProfile
 
-from .models import Instrument, Visibility
+from .models import Instrument, Visibility, visibility_explanation
 from .selectors_admin import UnitChoice
 
 DEFAULT_TEST_AREA = "DS"
@@ -43,17 +42,7 @@ INSTRUMENT_HELP = {
 
 def visibility_help(visibility: str) -> str:
     """What each visibility mode means. Respondents are told the same before they answer."""
-    k = settings.ANONYMITY_MIN_GROUP
-    if visibility == Visibility.DEVELOPMENT:
-        return gettext(
-            "Medarbejderens ledere kan se den enkeltes svar og resultater og bruge dem i samtalen med "
-            "medarbejderen, fx til MUS. Organisationen ser kun samlede resultater for grupper på mindst "
-            "%(k)s personer."
-        ) % {"k": k}
-    return gettext(
-        "Ingen leder kan se den enkeltes svar og resultater. Alle ser kun samlede resultater for grupper "
-        "på mindst %(k)s personer, og svarprocenter for mindre enheder vises ikke."
-    ) % {"k": k}
+    return visibility_explanation(visibility)
 
 
 def _date_widget() -> forms.DateInput:

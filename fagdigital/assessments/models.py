@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fagdigital.core.models import TenantModel
@@ -28,6 +29,21 @@ class Instrument(models.TextChoices):
 class Visibility(models.TextChoices):
     DEVELOPMENT = "development", _("Udviklingssamtale")
     ANONYMOUS = "anonymous", _("Anonym måling")
+
+
+def visibility_explanation(visibility: str) -> str:
+    """What a visibility mode means: admins read it when choosing, respondents before they answer."""
+    k = settings.ANONYMITY_MIN_GROUP
+    if visibility == Visibility.DEVELOPMENT:
+        return gettext(
+            "Medarbejderens ledere kan se den enkeltes svar og resultater og bruge dem i samtalen med "
+            "medarbejderen, fx til MUS. Organisationen ser kun samlede resultater for grupper på mindst "
+            "%(k)s personer."
+        ) % {"k": k}
+    return gettext(
+        "Ingen leder kan se den enkeltes svar og resultater. Alle ser kun samlede resultater for grupper "
+        "på mindst %(k)s personer, og svarprocenter for mindre enheder vises ikke."
+    ) % {"k": k}
 
 
 class CampaignStatus(models.TextChoices):
@@ -76,6 +92,10 @@ class Campaign(TenantModel):
     def accepts_answers(self, *, today: dt.date) -> bool:
         """Answers can be given and changed from the open date until and including the close date."""
         return self.status == CampaignStatus.OPEN and self.opens_on <= today <= self.closes_on
+
+    @property
+    def visibility_text(self) -> str:
+        return visibility_explanation(self.visibility)
 
     def uses(self, instrument: Instrument | str) -> bool:
         return str(instrument) in self.instruments

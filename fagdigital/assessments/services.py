@@ -195,6 +195,10 @@ def campaign_extend(*, campaign: Campaign, closes_on: dt.date, today: dt.date) -
         )
     campaign.closes_on = closes_on
     campaign.save(update_fields=["closes_on", "updated_at"])
+
+    from . import tasks  # noqa: PLC0415 — tasks import this module
+
+    transaction.on_commit(lambda: tasks.schedule_campaign(campaign))
     return campaign
 
 
@@ -271,7 +275,9 @@ def campaign_open(*, campaign: Campaign, today: dt.date | None = None) -> Campai
     from . import tasks  # noqa: PLC0415 — tasks import this module
 
     campaign_id = campaign.pk
-    transaction.on_commit(lambda: tasks.send_invitations.enqueue(campaign_id))
+    if campaign.opens_on <= today:
+        transaction.on_commit(lambda: tasks.send_invitations.enqueue(campaign_id))
+    # Later work (invitations on a future open date, reminders, closing) is queued for its time.
     transaction.on_commit(lambda: tasks.schedule_campaign(campaign))
     return campaign
 
@@ -992,8 +998,12 @@ def invitations_send(*, campaign_id: int) -> int:
     if campaign.status != CampaignStatus.OPEN:
         return 0
     sent = 0
-    pending = Participant.objects.filter(campaign=campaign, invited_at__isnull=True).select_related(
-        "person__user", "campaign"
+    # People without any e-mail address cannot be invited; the participant list shows them as not invited.
+    no_address = Q(person__email="") & (Q(person__user__isnull=True) | Q(person__user__email=""))
+    pending = (
+        Participant.objects.filter(campaign=campaign, invited_at__isnull=True)
+        .exclude(no_address)
+        .select_related("person__user", "campaign")
     )
     while True:
         with transaction.atomic():
@@ -1009,10 +1019,23 @@ def invitation_resend(*, participant: Participant) -> bool:
     """Send the invitation again (with a fresh link, which replaces the old one)."""
     if not participant.campaign.accepts_answers(today=timezone.localdate()):
         raise ValidationError(_("Målingen er ikke åben, så der kan ikke sendes invitationer."))
-    sent = _send([participant], InvitationKind.INVITATION)
-    participant.invited_at = timezone.now()
-    participant.save(update_fields=["invited_at", "updated_at"])
-    return sent == 1
+    sent = _send([participant], InvitationKind.INVITATION) == 1
+    if sent:
+        participant.invited_at = timezone.now()
+        participant.save(update_fields=["invited_at", "updated_at"])
+    return sent
+
+
+def invitations_send_due(*, today: dt.date | None = None) -> int:
+    """Invite everyone not yet invited to campaigns that have reached their open date."""
+    today = today or timezone.localdate()
+    campaigns = Campaign.objects.filter(
+        status=CampaignStatus.OPEN,
+        opens_on__lte=today,
+        closes_on__gte=today,
+        participants__invited_at__isnull=True,
+    ).distinct()
+    return sum(invitations_send(campaign_id=campaign.pk) for campaign in campaigns)
 
 
 def reminders_send_due(*, today: dt.date | None = None) -> int:

@@ -21,12 +21,13 @@ def send_due_reminders_and_close() -> dict[str, int]:
     """Idempotent: safe to run any number of times a day (also as `manage.py send_reminders`)."""
     return {
         "closed": services.campaigns_close_due(),
+        "invited": services.invitations_send_due(),
         "reminded": services.reminders_send_due(),
     }
 
 
 def schedule_campaign(campaign: Campaign) -> None:
-    """Queue the reminder runs (08:00 on each reminder day) and the closing run the day after close.
+    """Queue the daily run for the open date (07:00), each reminder day (08:00) and the day after close.
 
     Backends that cannot defer (the immediate one in tests) skip this; the daily command covers them.
     """
@@ -34,6 +35,7 @@ def schedule_campaign(campaign: Campaign) -> None:
         return
     days = [campaign.closes_on - dt.timedelta(days=d) for d in campaign.reminder_days]
     moments = [timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0))) for day in days]
+    moments.append(timezone.make_aware(dt.datetime.combine(campaign.opens_on, dt.time(7, 0))))
     moments.append(
         timezone.make_aware(dt.datetime.combine(campaign.closes_on + dt.timedelta(days=1), dt.time(0, 5)))
     )

@@ -144,7 +144,7 @@ def pdf_url_fetcher() -> Any:
 
     A class made on first use, so WeasyPrint (which loads pango) is imported only when a PDF is made.
     """
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # noqa: PLC0415
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
     class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -157,8 +157,8 @@ def pdf_url_fetcher() -> Any:
 
 def render_pdf(html: str) -> bytes:
     """An A4 PDF of the given HTML with the profile's print stylesheet."""
-    import weasyprint  # type: ignore[import-untyped]  # noqa: PLC0415 — see pdf_url_fetcher
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]  # noqa: PLC0415
+    import weasyprint  # noqa: PLC0415 — see pdf_url_fetcher
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
 
     fonts = FontConfiguration()  # @font-face rules apply only through a font configuration
     fetcher = pdf_url_fetcher()

@@ -7,304 +7,735 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('frameworks', '0001_frameworks_areas_competences_role_profiles'),
-        ('orgs', '0001_units_people_engagements_imports'),
-        ('tenancy', '0002_load_danish_municipalities'),
+        ("frameworks", "0001_frameworks_areas_competences_role_profiles"),
+        ("orgs", "0001_units_people_engagements_imports"),
+        ("tenancy", "0002_load_danish_municipalities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('status', models.CharField(choices=[('draft', 'Kladde'), ('open', 'Åben'), ('closed', 'Lukket')], default='draft', max_length=16, verbose_name='status')),
-                ('opens_on', models.DateField(verbose_name='åbner')),
-                ('closes_on', models.DateField(verbose_name='lukker')),
-                ('instruments', models.JSONField(default=list, verbose_name='instrumenter')),
-                ('visibility', models.CharField(choices=[('development', 'Udviklingssamtale'), ('anonymous', 'Anonym måling')], max_length=16, verbose_name='synlighed')),
-                ('reminder_days', models.JSONField(blank=True, default=list, verbose_name='påmindelser (dage før lukning)')),
-                ('role_profile_codes', models.JSONField(blank=True, default=list, verbose_name='rolleprofiler')),
-                ('test_area_codes', models.JSONField(blank=True, default=list, verbose_name='videnstestens fokusområder')),
-                ('test_items_per_competence', models.PositiveSmallIntegerField(default=2, verbose_name='spørgsmål pr. kompetence')),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.framework')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Kladde"), ("open", "Åben"), ("closed", "Lukket")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opens_on", models.DateField(verbose_name="åbner")),
+                ("closes_on", models.DateField(verbose_name="lukker")),
+                ("instruments", models.JSONField(default=list, verbose_name="instrumenter")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("development", "Udviklingssamtale"), ("anonymous", "Anonym måling")],
+                        max_length=16,
+                        verbose_name="synlighed",
+                    ),
+                ),
+                (
+                    "reminder_days",
+                    models.JSONField(blank=True, default=list, verbose_name="påmindelser (dage før lukning)"),
+                ),
+                (
+                    "role_profile_codes",
+                    models.JSONField(blank=True, default=list, verbose_name="rolleprofiler"),
+                ),
+                (
+                    "test_area_codes",
+                    models.JSONField(blank=True, default=list, verbose_name="videnstestens fokusområder"),
+                ),
+                (
+                    "test_items_per_competence",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="spørgsmål pr. kompetence"),
+                ),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'måling',
-                'verbose_name_plural': 'målinger',
-                'ordering': ['-opens_on', '-id'],
+                "verbose_name": "måling",
+                "verbose_name_plural": "målinger",
+                "ordering": ["-opens_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignUnit',
+            name="CampaignUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('include_subtree', models.BooleanField(default=True, verbose_name='med underliggende enheder')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scope_units', to='assessments.campaign')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "include_subtree",
+                    models.BooleanField(default=True, verbose_name="med underliggende enheder"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scope_units",
+                        to="assessments.campaign",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.orgunit"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.CharField(choices=[('test', 'Videnstest'), ('leader', 'Ledervurdering'), ('learning', 'Gennemført læringsaktivitet'), ('self', 'Selvvurdering')], max_length=16)),
-                ('level', models.PositiveSmallIntegerField()),
-                ('observed_on', models.DateField()),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('campaign', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.campaign')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frameworks.competence')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("test", "Videnstest"),
+                            ("leader", "Ledervurdering"),
+                            ("learning", "Gennemført læringsaktivitet"),
+                            ("self", "Selvvurdering"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField()),
+                ("observed_on", models.DateField()),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessments.campaign",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="frameworks.competence",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.person"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CompetenceEstimate',
+            name="CompetenceEstimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.PositiveSmallIntegerField()),
-                ('source', models.CharField(choices=[('test', 'Videnstest'), ('leader', 'Ledervurdering'), ('learning', 'Gennemført læringsaktivitet'), ('self', 'Selvvurdering')], max_length=16)),
-                ('observed_on', models.DateField()),
-                ('calibration_flag', models.BooleanField(default=False)),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frameworks.competence')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.person')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("level", models.PositiveSmallIntegerField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("test", "Videnstest"),
+                            ("leader", "Ledervurdering"),
+                            ("learning", "Gennemført læringsaktivitet"),
+                            ("self", "Selvvurdering"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("observed_on", models.DateField()),
+                ("calibration_flag", models.BooleanField(default=False)),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="frameworks.competence",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.person"
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessments.evidence",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unit_path', models.CharField(db_index=True, max_length=255)),
-                ('role_profile_code', models.SlugField(blank=True, max_length=100)),
-                ('invited_at', models.DateTimeField(blank=True, null=True)),
-                ('reminders_sent', models.JSONField(blank=True, default=list)),
-                ('link_nonce', models.CharField(blank=True, max_length=32)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='assessments.campaign')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("unit_path", models.CharField(db_index=True, max_length=255)),
+                ("role_profile_code", models.SlugField(blank=True, max_length=100)),
+                ("invited_at", models.DateTimeField(blank=True, null=True)),
+                ("reminders_sent", models.JSONField(blank=True, default=list)),
+                ("link_nonce", models.CharField(blank=True, max_length=32)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="assessments.campaign",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.person"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.orgunit"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('instrument', models.CharField(choices=[('self', 'Selvvurdering'), ('leader', 'Ledervurdering'), ('test', 'Videnstest'), ('chiefs', 'Ledelsesmåling')], max_length=16)),
-                ('status', models.CharField(choices=[('draft', 'Kladde'), ('submitted', 'Indsendt')], default='draft', max_length=16)),
-                ('saved_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_since_submit', models.BooleanField(default=False)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='assessments.campaign')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('respondent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "instrument",
+                    models.CharField(
+                        choices=[
+                            ("self", "Selvvurdering"),
+                            ("leader", "Ledervurdering"),
+                            ("test", "Videnstest"),
+                            ("chiefs", "Ledelsesmåling"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Kladde"), ("submitted", "Indsendt")],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("saved_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("changed_since_submit", models.BooleanField(default=False)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="assessments.campaign",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.person",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='response',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='assessments.response'),
+            model_name="evidence",
+            name="response",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="evidence",
+                to="assessments.response",
+            ),
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frameworks.competence')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='assessments.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="frameworks.competence",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="assessments.response",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SentMessage',
+            name="SentMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('reminder', 'Påmindelse')], max_length=16)),
-                ('to', models.EmailField(max_length=254)),
-                ('with_link', models.BooleanField(default=False)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='assessments.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invitation", "Invitation"), ("reminder", "Påmindelse")], max_length=16
+                    ),
+                ),
+                ("to", models.EmailField(max_length=254)),
+                ("with_link", models.BooleanField(default=False)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="assessments.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyItem',
+            name="SurveyItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField()),
-                ('text_da', models.TextField()),
-                ('text_en', models.TextField(blank=True)),
-                ('area_code', models.CharField(blank=True, max_length=50)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_items', to='assessments.campaign')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField()),
+                ("text_da", models.TextField()),
+                ("text_en", models.TextField(blank=True)),
+                ("area_code", models.CharField(blank=True, max_length=50)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_items",
+                        to="assessments.campaign",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='SurveyAnswer',
+            name="SurveyAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('value', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Slet ikke'), (2, 'I mindre grad'), (3, 'I nogen grad'), (4, 'I høj grad'), (5, 'I meget høj grad')], null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_answers', to='assessments.response')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='assessments.surveyitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Slet ikke"),
+                            (2, "I mindre grad"),
+                            (3, "I nogen grad"),
+                            (4, "I høj grad"),
+                            (5, "I meget høj grad"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_answers",
+                        to="assessments.response",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="assessments.surveyitem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TestItem',
+            name="TestItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('framework_key', models.SlugField(max_length=100)),
-                ('competence_code', models.CharField(max_length=100)),
-                ('key', models.CharField(max_length=50)),
-                ('kind', models.CharField(choices=[('single', 'Ét rigtigt svar'), ('multiple', 'Flere rigtige svar')], max_length=16)),
-                ('difficulty', models.PositiveSmallIntegerField(default=2)),
-                ('scenario_da', models.TextField(blank=True)),
-                ('scenario_en', models.TextField(blank=True)),
-                ('question_da', models.TextField()),
-                ('question_en', models.TextField(blank=True)),
-                ('explanation_da', models.TextField()),
-                ('explanation_en', models.TextField(blank=True)),
-                ('options', models.JSONField(default=list)),
-                ('active', models.BooleanField(default=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("framework_key", models.SlugField(max_length=100)),
+                ("competence_code", models.CharField(max_length=100)),
+                ("key", models.CharField(max_length=50)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("single", "Ét rigtigt svar"), ("multiple", "Flere rigtige svar")],
+                        max_length=16,
+                    ),
+                ),
+                ("difficulty", models.PositiveSmallIntegerField(default=2)),
+                ("scenario_da", models.TextField(blank=True)),
+                ("scenario_en", models.TextField(blank=True)),
+                ("question_da", models.TextField()),
+                ("question_en", models.TextField(blank=True)),
+                ("explanation_da", models.TextField()),
+                ("explanation_en", models.TextField(blank=True)),
+                ("options", models.JSONField(default=list)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
             bases=(fagdigital.frameworks.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='TestQuestion',
+            name="TestQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('option_order', models.JSONField(default=list)),
-                ('selected', models.JSONField(blank=True, default=list)),
-                ('answered', models.BooleanField(default=False)),
-                ('correct', models.BooleanField(null=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.testitem')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='assessments.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("position", models.PositiveSmallIntegerField()),
+                ("option_order", models.JSONField(default=list)),
+                ("selected", models.JSONField(blank=True, default=list)),
+                ("answered", models.BooleanField(default=False)),
+                ("correct", models.BooleanField(null=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assessments.testitem",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="assessments.response",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddIndex(
-            model_name='campaign',
-            index=models.Index(fields=['organisation', 'status'], name='campaign_org_status'),
+            model_name="campaign",
+            index=models.Index(fields=["organisation", "status"], name="campaign_org_status"),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='campaign_window_valid'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_on__gte", models.F("opens_on"))), name="campaign_window_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaignunit',
-            constraint=models.UniqueConstraint(fields=('campaign', 'unit'), name='campaign_unit_once'),
+            model_name="campaignunit",
+            constraint=models.UniqueConstraint(fields=("campaign", "unit"), name="campaign_unit_once"),
         ),
         migrations.AddIndex(
-            model_name='competenceestimate',
-            index=models.Index(fields=['organisation', 'competence'], name='estimate_org_competence'),
+            model_name="competenceestimate",
+            index=models.Index(fields=["organisation", "competence"], name="estimate_org_competence"),
         ),
         migrations.AddConstraint(
-            model_name='competenceestimate',
-            constraint=models.UniqueConstraint(fields=('person', 'competence'), name='estimate_once_per_competence'),
+            model_name="competenceestimate",
+            constraint=models.UniqueConstraint(
+                fields=("person", "competence"), name="estimate_once_per_competence"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('campaign', 'person'), name='participant_once_per_campaign'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "person"), name="participant_once_per_campaign"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['campaign', 'instrument', 'status'], name='response_status'),
+            model_name="response",
+            index=models.Index(fields=["campaign", "instrument", "status"], name="response_status"),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject__isnull', False)), fields=('campaign', 'instrument', 'subject', 'respondent'), name='response_once_per_subject'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("subject__isnull", False)),
+                fields=("campaign", "instrument", "subject", "respondent"),
+                name="response_once_per_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('instrument', 'chiefs')), fields=('campaign', 'respondent'), name='chiefs_response_once'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("instrument", "chiefs")),
+                fields=("campaign", "respondent"),
+                name="chiefs_response_once",
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['person', 'competence', 'observed_on'], name='evidence_person_competence'),
+            model_name="evidence",
+            index=models.Index(
+                fields=["person", "competence", "observed_on"], name="evidence_person_competence"
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['campaign', 'source'], name='evidence_campaign_source'),
+            model_name="evidence",
+            index=models.Index(fields=["campaign", "source"], name="evidence_campaign_source"),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(condition=models.Q(('response__isnull', False)), fields=('response', 'competence'), name='evidence_once_per_response'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("response__isnull", False)),
+                fields=("response", "competence"),
+                name="evidence_once_per_response",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'competence'), name='answer_once_per_competence'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("response", "competence"), name="answer_once_per_competence"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyitem',
-            constraint=models.UniqueConstraint(fields=('campaign', 'code'), name='survey_item_code_once'),
+            model_name="surveyitem",
+            constraint=models.UniqueConstraint(fields=("campaign", "code"), name="survey_item_code_once"),
         ),
         migrations.AddConstraint(
-            model_name='surveyanswer',
-            constraint=models.UniqueConstraint(fields=('response', 'item'), name='survey_answer_once'),
+            model_name="surveyanswer",
+            constraint=models.UniqueConstraint(fields=("response", "item"), name="survey_answer_once"),
         ),
         migrations.AddIndex(
-            model_name='testitem',
-            index=models.Index(fields=['organisation', 'framework_key', 'competence_code'], name='test_item_competence'),
+            model_name="testitem",
+            index=models.Index(
+                fields=["organisation", "framework_key", "competence_code"], name="test_item_competence"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testitem',
-            constraint=models.UniqueConstraint(fields=('organisation', 'framework_key', 'key'), name='test_item_key_unique'),
+            model_name="testitem",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "framework_key", "key"), name="test_item_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testquestion',
-            constraint=models.UniqueConstraint(fields=('response', 'item'), name='test_question_once'),
+            model_name="testquestion",
+            constraint=models.UniqueConstraint(fields=("response", "item"), name="test_question_once"),
         ),
         migrations.AddConstraint(
-            model_name='testquestion',
-            constraint=models.UniqueConstraint(fields=('response', 'position'), name='test_question_position'),
+            model_name="testquestion",
+            constraint=models.UniqueConstraint(
+                fields=("response", "position"), name="test_question_position"
+            ),
         ),
     ]

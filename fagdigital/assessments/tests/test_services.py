@@ -100,7 +100,9 @@ def test_a_role_profile_filter_narrows_the_scope(team: Team, make_campaign: Call
     campaign = make_campaign(role_profile_codes=["sosu-assistent"], instruments=(Instrument.SELF,))
     # The six, the outsider and the leader are SOSU assistants; the admin has no engagement.
     assert Participant.objects.filter(campaign=campaign).count() == len(team.members) + 2
-    other_profile = make_campaign(role_profile_codes=["laerer"], instruments=(Instrument.SELF,), open_it=False)
+    other_profile = make_campaign(
+        role_profile_codes=["laerer"], instruments=(Instrument.SELF,), open_it=False
+    )
     with pytest.raises(ValidationError, match="ingen medarbejdere"):
         services.campaign_open(campaign=other_profile)
 
@@ -402,3 +404,27 @@ def test_development_campaign_rates_are_shown_per_unit(
     }
     assert rows["Hjemmeplejen Syd"].invited == 1
     assert not rows["Hjemmeplejen Nord"].suppressed
+
+
+def test_a_campaign_opened_ahead_of_its_date_invites_on_the_date(
+    team: Team, make_campaign: Callable[..., Campaign]
+) -> None:
+    start = timezone.localdate() + dt.timedelta(days=3)
+    campaign = make_campaign(opens_on=start, closes_on=start + dt.timedelta(days=14))
+    assert mail.outbox == []
+    assert services.invitations_send_due(today=start - dt.timedelta(days=1)) == 0
+    participants = Participant.objects.filter(campaign=campaign).count()
+    assert services.invitations_send_due(today=start) == participants
+    assert services.invitations_send_due(today=start) == 0
+
+
+def test_resending_to_someone_without_an_address_does_not_mark_them_invited(
+    team: Team, make_campaign: Callable[..., Campaign]
+) -> None:
+    team.outsider.email = ""
+    team.outsider.save()
+    make_campaign()
+    participant = Participant.objects.get(person=team.outsider)
+    assert participant.invited_at is None or not services.invitation_resend(participant=participant)
+    participant.refresh_from_db()
+    assert participant.invited_at is None

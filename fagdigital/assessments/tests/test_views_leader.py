@@ -265,3 +265,13 @@ def test_an_overlong_comment_is_refused_and_nothing_saved(
     assert refused.status_code == 409
     assert "2000 tegn" in refused.content.decode()
     assert not Answer.objects.exists()
+
+
+def test_an_empty_rating_cannot_be_submitted(
+    team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client]
+) -> None:
+    campaign = make_campaign()
+    refused = client_for(team.leader).post(_url("leader_submit", campaign, team.members[0]))
+    assert refused.status_code == 422
+    assert "mindst én kompetence" in refused.content.decode()
+    assert not Response.objects.filter(instrument=Instrument.LEADER, status=ResponseStatus.SUBMITTED).exists()

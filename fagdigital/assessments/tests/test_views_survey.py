@@ -180,3 +180,13 @@ def test_without_javascript_saving_returns_to_the_survey(
     assert saved.status_code == 302
     assert saved["Location"] == _url("survey", campaign)
     assert SurveyAnswer.objects.get(item=first).value == 1
+
+
+def test_an_empty_survey_cannot_be_submitted(
+    team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client], chief: User
+) -> None:
+    campaign = make_campaign()
+    refused = client_for(chief).post(_url("survey_submit", campaign))
+    assert refused.status_code == 422
+    assert "mindst ét spørgsmål" in refused.content.decode()
+    assert not Response.objects.filter(status=ResponseStatus.SUBMITTED).exists()

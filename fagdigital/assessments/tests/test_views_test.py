@@ -21,6 +21,7 @@ from fagdigital.assessments.models import (
     ItemKind,
     Response,
     ResponseStatus,
+    TestItem,
     TestQuestion,
 )
 from fagdigital.assessments.tests.conftest import Team
@@ -28,6 +29,14 @@ from fagdigital.assessments.tests.conftest import Team
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
+
+
+def _draw_multiple_choice_too(campaign: Campaign) -> None:
+    """The draw is random: keep only DS2's multiple-choice items so every test has some."""
+    TestItem.objects.filter(
+        organisation_id=campaign.organisation_id, competence_code="DS2", kind=ItemKind.SINGLE
+    ).update(active=False)
+    assert TestItem.objects.filter(competence_code="DS2", kind=ItemKind.MULTIPLE, active=True).count() >= 2
 
 
 def _start(client: Client, campaign: Campaign) -> None:
@@ -87,6 +96,7 @@ def test_the_answer_key_is_not_in_any_page_or_response_before_submission(
     team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client]
 ) -> None:
     campaign = make_campaign()
+    _draw_multiple_choice_too(campaign)
     user = team.users[0]
     client = client_for(user)
     pages = [client.get(reverse("assessments:test_start", args=[campaign.pk])).content.decode()]
@@ -285,6 +295,7 @@ def test_unticking_every_box_clears_a_multiple_choice_answer(
     team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client]
 ) -> None:
     campaign = make_campaign()
+    _draw_multiple_choice_too(campaign)
     user = team.users[0]
     client = client_for(user)
     _start(client, campaign)

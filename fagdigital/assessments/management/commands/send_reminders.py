@@ -1,4 +1,4 @@
-"""Daily: close campaigns past their close date and send due reminders (for cron, or without a worker)."""
+"""Daily: close campaigns past their close date, send due invitations and reminders (cron, or no worker)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from fagdigital.assessments import services
 
 
 class Command(BaseCommand):
-    help = "Luk målinger efter lukkedatoen og send de påmindelser, der er forfaldne."
+    help = "Luk målinger efter lukkedatoen, og send forfaldne invitationer og påmindelser."
 
     def handle(self, *args: Any, **options: Any) -> None:
         closed = services.campaigns_close_due()
+        invited = services.invitations_send_due()
         reminded = services.reminders_send_due()
-        self.stdout.write(f"closed={closed} reminded={reminded}")
+        self.stdout.write(f"closed={closed} invited={invited} reminded={reminded}")
