@@ -158,7 +158,7 @@ class Phase:
 # --- setting up the municipality, the campaign and the logins ----------------------------------------
 
 
-def set_up(*, employees: int, participants: int, seed: int, secret_key: str) -> Setup:
+def set_up(*, employees: int, participants: int, seed: int) -> Setup:
     started = time.perf_counter()
     result = municipality_generate(employees=employees, seed=seed)
     organisation = result.organisation
@@ -568,7 +568,7 @@ def run(
             flush=True,
         )
     secret_key = secrets.token_urlsafe(50)
-    setup = set_up(employees=employees, participants=participants, seed=seed, secret_key=secret_key)
+    setup = set_up(employees=employees, participants=participants, seed=seed)
     started = time.perf_counter()
     sessions = sessions_create(users=setup.users, organisation=setup.organisation, secret_key=secret_key)
     print(f"    {len(sessions)} logins and sessions ({time.perf_counter() - started:.1f} s)", flush=True)

@@ -36,7 +36,8 @@ class Rollup(models.Model):
     )
     source = models.CharField(max_length=16, choices=RollupSource.choices)
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    unit_path = models.CharField(max_length=255)
+    # Indexed for prefix (subtree) searches; on PostgreSQL Django adds a pattern index for LIKE 'path%'.
+    unit_path = models.CharField(max_length=255, db_index=True)
     role_profile_code = models.CharField(max_length=100, blank=True)
     competence = models.ForeignKey("frameworks.Competence", on_delete=models.CASCADE, related_name="+")
     people = models.PositiveIntegerField(default=0)

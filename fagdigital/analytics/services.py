@@ -8,7 +8,8 @@ them to the cells one person belongs to, so both always agree (a property test c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -92,7 +93,7 @@ def _current_sql(*, engagement_where: str, extra_where: str = "") -> str:
     """
 
 
-def _execute(sql: str, params: dict[str, object]) -> None:
+def _execute(sql: str, params: Mapping[str, Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -107,7 +108,7 @@ def rollups_rebuild(
     """Recompute every rollup of the organisation from its evidence and estimates; returns the row count."""
     today = today or timezone.localdate()
     say = progress or (lambda _message: None)
-    params: dict[str, object] = {"organisation": organisation_id, "today": today}
+    params: dict[str, Any] = {"organisation": organisation_id, "today": today}
     say("delete")
     Rollup.objects.filter(organisation_id=organisation_id).delete()
     where = "organisation_id = %(organisation)s AND campaign_id IS NOT NULL"
@@ -150,7 +151,7 @@ def rollups_on_evidence_changed(
                     " FROM assessments_participant WHERE campaign_id = %(campaign)s"
                     " AND unit_id = %(unit)s AND role_profile_code = %(code)s)"
                 )
-                params: dict[str, object] = {"campaign": campaign_id, "unit": unit_id, "code": code}
+                params: dict[str, Any] = {"campaign": campaign_id, "unit": unit_id, "code": code}
                 cursor.execute(_campaign_sql(combined=False, where=where), params)
                 cursor.execute(_campaign_sql(combined=True, where=where), params)
         cursor.execute(

@@ -32,6 +32,8 @@ class Organisation(TimeStampedModel):
     kommunekode = models.CharField(_("kommunekode"), max_length=4, unique=True, null=True, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # The smallest group an aggregate is shown for: never below the installation's minimum (5), only up.
+    min_group_size = models.PositiveSmallIntegerField(_("mindste gruppestørrelse"), default=5)
 
     class Meta:
         verbose_name = _("organisation")
@@ -41,7 +43,8 @@ class Organisation(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(kind="municipality") | models.Q(kommunekode__regex=r"^[0-9]{4}$"),
                 name="municipality_has_kommunekode",
-            )
+            ),
+            models.CheckConstraint(condition=models.Q(min_group_size__gte=5), name="min_group_size_at_least_5"),
         ]
 
     def __str__(self) -> str:

