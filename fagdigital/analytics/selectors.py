@@ -320,8 +320,10 @@ def heatmap(*, actor: Actor, unit: OrgUnit | None, filters: Filters) -> Heatmap:
             )
         return result
 
-    child_paths = sorted(key for key in last.parts if key != DIRECT)
-    units = {u.path: u for u in OrgUnit.objects.filter(organisation=organisation, path__in=child_paths)}
+    # Every child unit is a row, also those without answers (their zeros hide nobody).
+    children = OrgUnit.objects.filter(organisation=organisation, parent=unit)
+    units = {u.path: u for u in children}
+    child_paths = sorted(set(units) | {key for key in last.parts if key != DIRECT})
     with_children = set(
         OrgUnit.objects.filter(organisation=organisation, parent__path__in=child_paths).values_list(
             "parent__path", flat=True
