@@ -8,6 +8,7 @@ urlpatterns = [
     path("struktur/", include("fagdigital.orgs.urls")),
     path("rammer/", include("fagdigital.frameworks.urls")),
     path("maalinger/", include("fagdigital.assessments.urls")),
+    path("analyse/", include("fagdigital.analytics.urls")),
 ]
 
 handler403 = "fagdigital.core.views.permission_denied"
