@@ -32,7 +32,6 @@ from fagdigital.orgs.models import Person
 from . import selectors, services
 from .models import (
     SOURCE_PRIORITY,
-    Campaign,
     CompetenceEstimate,
     Evidence,
     EvidenceSource,
@@ -305,9 +304,7 @@ def personal_profile(
     code = role_profile_code or role_profile_code_for_person(person=person, framework=framework)
     # questionnaire_competences reads only the campaign's framework: the competences a person with
     # this role profile is asked about, so the profile covers exactly what they answer.
-    competences = selectors.questionnaire_competences(
-        campaign=Campaign(framework=framework), role_profile_code=code
-    )
+    competences = selectors.framework_competences(framework=framework, role_profile_code=code)
     targets = services.role_target_levels(role_profile_code=code, framework=framework)
     role_profile = RoleProfile.objects.filter(framework=framework, code=code).first() if code else None
     ids = [c.pk for c in competences]

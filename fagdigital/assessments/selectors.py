@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from fagdigital.frameworks.models import Area, Competence, LevelDescriptor
+from fagdigital.frameworks.models import Area, Competence, Framework, LevelDescriptor
 from fagdigital.orgs.models import OrgUnit, Person
 from fagdigital.orgs.selectors import led_unit_paths, person_for_actor
 from fagdigital.tenancy.actor import Actor
@@ -80,6 +80,7 @@ def get_participation_for_user(*, actor: Actor, campaign_id: int) -> Participant
     participant = participant_for_actor(actor=actor, campaign=campaign)
     if participant is None:
         raise Http404
+    participant.campaign = campaign  # already loaded: saves a query on every page
     return participant
 
 
@@ -232,12 +233,15 @@ class Questionnaire:
 
 def questionnaire_competences(*, campaign: Campaign, role_profile_code: str) -> list[Competence]:
     """The competences a person answers: their role profile's targets, or the whole framework without one."""
-    competences = Competence.objects.filter(framework=campaign.framework, parent__isnull=True).select_related(
-        "area"
-    )
+    return framework_competences(framework=campaign.framework, role_profile_code=role_profile_code)
+
+
+def framework_competences(*, framework: Framework, role_profile_code: str) -> list[Competence]:
+    """A role profile's targeted competences in a framework (all of them for no or an unknown profile)."""
+    competences = Competence.objects.filter(framework=framework, parent__isnull=True).select_related("area")
     if role_profile_code:
         targeted = competences.filter(
-            targets__role_profile__code=role_profile_code, targets__role_profile__framework=campaign.framework
+            targets__role_profile__code=role_profile_code, targets__role_profile__framework=framework
         )
         if targeted.exists():
             competences = targeted

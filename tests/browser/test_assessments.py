@@ -137,3 +137,79 @@ def test_a_failed_autosave_is_shown_retried_and_saved(
     # The saved answer is there after a reload.
     page.reload()
     assert page.locator("form[data-autosave] input[type=radio]").first.is_checked()
+
+
+def test_an_employee_takes_the_security_test_by_keyboard(
+    page: Page,
+    live_server: Any,
+    team: Team,
+    make_campaign: Callable[..., Any],
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    campaign = make_campaign(instruments=(Instrument.TEST,), test_area_codes=["DS"])
+    login_as(page, live_server, team)
+    page.goto(f"{live_server.url}/maalinger/{campaign.pk}/videnstest/")
+    assert_accessible(page)
+    tab_to(page, "form[data-submit-once] button[type=submit]")
+    enter_and_wait(page)
+
+    assert_accessible(page)
+    # Every question: Tab to its first option and choose it with Space (radio or checkbox alike).
+    groups = page.eval_on_selector_all(
+        "form[data-autosave] input[type=radio], form[data-autosave] input[type=checkbox]",
+        "els => [...new Set(els.map(e => e.name))]",
+    )
+    assert len(groups) == 16  # 8 security competences x 2 questions
+    for name in groups:
+        tab_to(page, f"input[name='{name}']")
+        page.keyboard.press("Space")
+        expect(page.locator("#save-status")).to_contain_text("Gemt kl.")
+    tab_to(page, "form[data-autosave] button[type=submit]")
+    enter_and_wait(page)
+
+    expect(page.locator("h1")).to_contain_text("Gennemse")
+    assert_accessible(page)
+    tab_to(page, "form[data-submit-once] button[type=submit]")
+    enter_and_wait(page)
+
+    assert_accessible(page)
+    expect(page.locator("body")).to_contain_text("Forklaring")
+    response = Response.objects.get(campaign=campaign, instrument=Instrument.TEST)
+    assert response.status == ResponseStatus.SUBMITTED
+    assert Evidence.objects.filter(response=response, source="test").count() == 8
+
+
+def test_a_leader_rates_a_team_member_by_keyboard(
+    page: Page,
+    live_server: Any,
+    team: Team,
+    make_campaign: Callable[..., Any],
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    campaign = make_campaign(instruments=(Instrument.SELF, Instrument.LEADER))
+    leader = team.leader
+    leader.set_password(PASSWORD)
+    leader.save()
+    page.goto(f"{live_server.url}/konto/log-ind/")
+    page.get_by_label("E-mail").fill(leader.email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_label("Adgangskode").press("Enter")
+    page.wait_for_load_state("networkidle")
+
+    page.goto(f"{live_server.url}/maalinger/{campaign.pk}/ledervurdering/")
+    assert_accessible(page)
+    expect(page.locator("body")).not_to_contain_text(team.outsider.name)
+    tab_to(page, f"a[href$='/ledervurdering/{team.members[0].pk}/']")
+    enter_and_wait(page)
+
+    assert_accessible(page)
+    answer_area_by_keyboard(page, steps_down=2)
+    tab_to(page, "form[data-autosave] textarea")
+    page.keyboard.type("Hjælper kolleger med dokumentationen.")
+    tab_to(page, "button[formaction$='/indsend/']")
+    enter_and_wait(page)
+
+    response = Response.objects.get(campaign=campaign, instrument=Instrument.LEADER, subject=team.members[0])
+    assert response.status == ResponseStatus.SUBMITTED
+    assert Evidence.objects.filter(response=response, source="leader").exists()
+    assert Answer.objects.filter(response=response, comment__startswith="Hjælper kolleger").exists()

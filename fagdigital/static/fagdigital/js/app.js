@@ -134,6 +134,19 @@
     }, delay);
   });
 
+  // Text (a leader's comment) is saved a moment after typing stops, not only when the field is left.
+  var typingTimers = new WeakMap();
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("form[data-autosave] textarea")) return;
+    var form = field.form;
+    pending.add(form);
+    window.clearTimeout(typingTimers.get(field));
+    typingTimers.set(field, window.setTimeout(function () {
+      if (window.htmx) window.htmx.trigger(form, "change");
+    }, 1500));
+  });
+
   // Leaving the page with an unsaved change asks first.
   window.addEventListener("beforeunload", function (event) {
     if (pending.size > 0) {
