@@ -31,6 +31,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from fagdigital.accounts.models import User
+from fagdigital.analytics import services as analytics_services
 from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import (
     Answer,
@@ -1225,4 +1226,6 @@ def rounds_seed(
             )
             if progress is not None:
                 progress(f"{name}: kompetenceestimater", 1, 1)
+            # The bulk rows bypassed the per-submission updates: build the dashboards' rollups once.
+            analytics_services.rollups_rebuild(organisation_id=organisation.pk, today=today)
     return RoundsResult(campaigns=tuple(seeded), estimates=estimates)
