@@ -789,7 +789,7 @@ def get_framework_import_for_user(*, actor: Actor, framework_import_id: int) -> 
 def job_function_role_profile_codes(*, organisation_id: int, framework_key: str) -> dict[int, str]:
     """Role profile code per job function id, for every mapped job function of the organisation."""
     return dict(
-        JobFunctionMapping.objects.filter(organisation_id=organisation_id, framework_key=framework_key).values_list(
-            "job_function_id", "role_profile_code"
-        )
+        JobFunctionMapping.objects.filter(
+            organisation_id=organisation_id, framework_key=framework_key
+        ).values_list("job_function_id", "role_profile_code")
     )

@@ -44,7 +44,9 @@ class Organisation(TimeStampedModel):
                 condition=~models.Q(kind="municipality") | models.Q(kommunekode__regex=r"^[0-9]{4}$"),
                 name="municipality_has_kommunekode",
             ),
-            models.CheckConstraint(condition=models.Q(min_group_size__gte=5), name="min_group_size_at_least_5"),
+            models.CheckConstraint(
+                condition=models.Q(min_group_size__gte=5), name="min_group_size_at_least_5"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from fagdigital.assessments.models import Answer, Evidence, Instrument, Response, ResponseStatus
-from fagdigital.assessments.tests.conftest import Team, make_campaign, team  # noqa: F401 — fixtures
-from fagdigital.conftest import make_leader, make_member, organisation  # noqa: F401 — fixtures
+from fagdigital.assessments.tests.conftest import Team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

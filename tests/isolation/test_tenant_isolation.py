@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-
 from django.utils import timezone
 
 from fagdigital.assessments.models import Campaign, CampaignStatus, Participant, SurveyItem
@@ -72,7 +71,9 @@ def other_organisation_objects(other: Organisation) -> dict[str, int]:
     participant = Participant.objects.create(
         organisation=other, campaign=campaign, person=person, unit=unit, unit_path=unit.path
     )
-    survey_item = SurveyItem.objects.create(organisation=other, campaign=campaign, code="x", text_da=SECRET_NAME)
+    survey_item = SurveyItem.objects.create(
+        organisation=other, campaign=campaign, code="x", text_da=SECRET_NAME
+    )
     return {
         "campaign_id": campaign.pk,
         "participant_id": participant.pk,

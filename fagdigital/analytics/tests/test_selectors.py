@@ -63,7 +63,7 @@ def test_a_unit_of_six_shows_and_its_lone_sibling_is_hidden_with_it(
     assert (total.people, total.at_target, total.hidden) == (7, 6, False)
     assert rows["Hjemmeplejen Syd"].cells[column].hidden
     assert rows["Hjemmeplejen Syd"].cells[column].reason == "small"
-    # Kommunen − Nord would reveal Syd's single person, so Nord is hidden as well.
+    # Kommunen - Nord would reveal Syd's single person, so Nord is hidden as well.
     assert rows["Hjemmeplejen Nord"].cells[column].hidden
     assert rows["Hjemmeplejen Nord"].cells[column].reason == "complement"
     assert rows["Hjemmeplejen Nord"].cells[column].people is None
@@ -85,7 +85,9 @@ def test_a_bigger_sibling_makes_both_units_visible(
         actor=actor, unit=team.root, filters=selectors.Filters(campaign=campaign, source="self")
     )
     rows = {row.label: row for row in view.rows}
-    answered = assessment_selectors.questionnaire_competences(campaign=campaign, role_profile_code="sosu-assistent")
+    answered = assessment_selectors.questionnaire_competences(
+        campaign=campaign, role_profile_code="sosu-assistent"
+    )
     column = [c.pk for c in view.competences].index(answered[0].pk)
     assert not rows["Hjemmeplejen Nord"].cells[column].hidden
     assert rows["Hjemmeplejen Nord"].cells[column].people == 6

@@ -390,7 +390,7 @@ def test_anonymous_response_rates_hide_small_units_and_their_complement(
         row.unit.name: row for row in selectors.response_rates(campaign=campaign, instrument=Instrument.SELF)
     }
     assert rows["Hjemmeplejen Syd"].suppressed  # 1 participant
-    # With only one hidden sibling, the other sibling must be hidden too, or root − Nord = Syd.
+    # With only one hidden sibling, the other sibling must be hidden too, or root - Nord = Syd.
     assert rows["Hjemmeplejen Nord"].suppressed
     assert rows["Kommunen"].invited == 8
 

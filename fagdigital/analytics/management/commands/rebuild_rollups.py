@@ -1,4 +1,4 @@
-"""Rebuild the analytics rollups from evidence and estimates, with progress: `./dev manage rebuild_rollups`."""
+"""Rebuild the analytics rollups from evidence and estimates, with progress (rebuild_rollups)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         for organisation in organisations:
             started = time.perf_counter()
 
-            def progress(step: str, name: str = organisation.name) -> None:
-                self.stdout.write(f"{name}: {step} ({time.perf_counter() - started:.1f} s)")
+            def progress(step: str, name: str = organisation.name, since: float = started) -> None:
+                self.stdout.write(f"{name}: {step} ({time.perf_counter() - since:.1f} s)")
 
             services.rollups_rebuild(organisation_id=organisation.pk, progress=progress)
