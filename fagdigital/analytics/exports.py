@@ -46,7 +46,7 @@ EXPORT_FORMATS = ("xlsx", "csv")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
-Value = str | int | float | None
+Value = str | int | float | dt.date | None
 
 
 # --- What an export holds ------------------------------------------------------------------------
@@ -206,6 +206,26 @@ def no_target_note() -> str:
     return _("Ingen med målniveau i kompetencen")
 
 
+def legend_lines(k: int) -> list[tuple[str, str, str]]:
+    """The heatmap's cell labels explained: (colour band, label, meaning)."""
+    return [
+        ("low", _("Under 50 %"), _("Under halvdelen er på målniveau (rød).")),
+        ("mid", _("50–74 %"), _("Halvdelen eller flere, men under tre fjerdedele, er på målniveau (gul).")),
+        ("high", _("75 % og mere"), _("Mindst tre fjerdedele er på målniveau (grøn).")),
+        (
+            "none",
+            hidden_label(Reason.SMALL, k),
+            _("Tallet dækker færre end %(k)s personer og vises ikke.") % {"k": k},
+        ),
+        (
+            "none",
+            hidden_label(Reason.COMPLEMENT, k),
+            _("Tallet er skjult, så andre skjulte tal ikke kan regnes ud."),
+        ),
+        ("empty", "–", _("Ingen med målniveau i kompetencen.")),
+    ]
+
+
 def criticality_label(weight: int) -> str:
     for value, label in Criticality.choices:
         if selectors.CRITICALITY_WEIGHT.get(value) == weight:
@@ -230,7 +250,7 @@ def export_filename(prefix: str, name: str, date: dt.date, extension: str) -> st
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # "text", "int", "percent" (a whole number 0–100) or "decimal"
+    kind: str = "text"  # "text", "int", "percent" (a whole number 0–100), "decimal" or "date"
     width: int = 14
 
 
@@ -408,7 +428,7 @@ def trend_table(report: Report) -> Table:
             Column(_("Kode"), width=8),
             Column(_("Kompetence"), width=40),
             Column(_("Måling"), width=28),
-            Column(_("Lukket"), width=12),
+            Column(_("Lukket"), "date", 12),
             Column(_("Personer med målniveau"), "int"),
             Column(_("Andel på eller over målniveau (%)"), "percent"),
             Column(_("Bemærkning"), width=44),
@@ -423,13 +443,15 @@ def trend_table(report: Report) -> Table:
                         row.competence.code,
                         row.competence.t("name"),
                         point.label,
-                        point.campaign.closes_on.isoformat() if point.campaign else "",
+                        point.campaign.closes_on if point.campaign else None,
                         None if point.hidden else point.people,
                         None if point.hidden else point.share,
                         trend_note(point),
                     ]
                 )
-    table.notices.append(_("Udviklingen viser de afsluttede målinger på samme kompetenceramme, ældste først."))
+    table.notices.append(
+        _("Udviklingen viser de afsluttede målinger på samme kompetenceramme, ældste først.")
+    )
     return table
 
 
@@ -487,6 +509,8 @@ def _csv_value(value: Value, kind: str = "text") -> str:
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return neutralise(value)
 
 
@@ -527,14 +551,17 @@ def _put(sheet: Worksheet, row: int, column: int, value: Value, kind: str = "tex
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
-    elif value is None:
-        cell.value = None
-    elif kind == "percent":
-        cell.value = value / 100
+        return cell
+    # Empty cells of a number column get its format too, so the column reads alike throughout.
+    if kind == "percent":
+        cell.value = None if value is None else value / 100
         cell.number_format = "0%"
     elif kind == "decimal":
         cell.value = value
         cell.number_format = "0.0"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "dd-mm-yyyy"
     else:
         cell.value = value
     return cell
@@ -593,18 +620,20 @@ def _about_sheet(sheet: Worksheet, report: Report) -> None:
         row += 1
     row += 1
     _put(sheet, row, 1, _("Sådan læses heatmappet")).font = Font(bold=True)
-    legend = [
+    row += 1
+    _put(
+        sheet,
+        row,
+        1,
         _(
             "Hvert felt er andelen af personerne med et målniveau i kompetencen, som er på eller over "
             "målniveauet."
         ),
-        _("Rød: under 50 %. Gul: 50–74 %. Grøn: 75 % eller mere."),
-        _("Færre end %(k)s: %(reason)s.") % {"k": report.k, "reason": hidden_reason(Reason.SMALL, report.k)},
-        _("Skjult: %(reason)s.") % {"reason": hidden_reason(Reason.COMPLEMENT, report.k)},
-    ]
-    for line in legend:
+    )
+    for _band, label, meaning in legend_lines(report.k):
         row += 1
-        _put(sheet, row, 1, line)
+        _put(sheet, row, 1, label)
+        _put(sheet, row, 2, meaning)
     _widths(sheet, [26, 100])
 
 
@@ -654,7 +683,7 @@ def _heatmap_sheet(sheet: Worksheet, report: Report) -> None:
                     target.font = Font(italic=True)
                     target.comment = Comment(hidden_reason(cell.reason, heatmap.k), "fagdigital")
                 elif cell.share is None:
-                    target.comment = Comment(no_target_note(), "fagdigital")
+                    _put(sheet, row_index, offset, "–")
                 else:
                     _put(sheet, row_index, offset, cell.share, "percent")
                     target.fill = PatternFill("solid", fgColor=BAND_FILLS[cell.band])
@@ -667,9 +696,7 @@ def _heatmap_sheet(sheet: Worksheet, report: Report) -> None:
     notes = [
         _("Tallene er andelen på eller over målniveau. Antal personer står på arket «%(sheet)s».")
         % {"sheet": _("Heatmap, detaljer")},
-        _("Rød: under 50 %. Gul: 50–74 %. Grøn: 75 % eller mere."),
-        _("Færre end %(k)s: %(reason)s.") % {"k": report.k, "reason": hidden_reason(Reason.SMALL, report.k)},
-        _("Skjult: %(reason)s.") % {"reason": hidden_reason(Reason.COMPLEMENT, report.k)},
+        *[f"{label}: {meaning}" for _band, label, meaning in legend_lines(report.k)],
         *[f"{s.label}: {s.notice}" for s in report.sections if s.notice],
     ]
     _notices(sheet, row_index + 1, notes)
@@ -713,7 +740,7 @@ class PdfCell:
     share: int | None
     people: int | None
     at_target: int | None
-    band: str
+    band: str  # "low", "mid", "high"; "none" for a hidden cell, "empty" for one without anyone
     hidden: bool
     label: str  # short text for a hidden or empty cell
     note: str  # the full reason
@@ -766,7 +793,7 @@ def _pdf_cell(cell: selectors.HeatCell, k: int) -> PdfCell:
         share=cell.share,
         people=cell.people,
         at_target=cell.at_target,
-        band=cell.band,
+        band="empty" if not cell.hidden and cell.share is None else cell.band,
         hidden=cell.hidden,
         label=label,
         note=note,
@@ -792,7 +819,9 @@ def pdf_section(section: Section) -> PdfSection:
     campaigns = [point.label for point in section.trend[0].points] if section.trend else []
     trend = TrendTable(
         campaigns=campaigns,
-        rows=[(row.competence, [(point, trend_note(point)) for point in row.points]) for row in section.trend],
+        rows=[
+            (row.competence, [(point, trend_note(point)) for point in row.points]) for row in section.trend
+        ],
     )
     wide = max((len(area.competences) for area in heatmap.areas), default=0) > PORTRAIT_MAX_COLUMNS
     return PdfSection(
@@ -815,11 +844,7 @@ def report_html(report: Report, request: HttpRequest | None = None) -> str:
         "sections": [pdf_section(section) for section in report.sections],
         "level_names": [framework.level_name(n) if framework else str(n) for n in range(1, 5)],
         "created": created_text(report.created),
-        "anonymity_note": anonymity_note(report.k),
-        "small_label": hidden_label(Reason.SMALL, report.k),
-        "small_reason": hidden_reason(Reason.SMALL, report.k),
-        "complement_label": hidden_label(Reason.COMPLEMENT, report.k),
-        "complement_reason": hidden_reason(Reason.COMPLEMENT, report.k),
+        "legend": legend_lines(report.k),
     }
     return render_to_string("analytics/report_pdf.html", context, request=request)
 

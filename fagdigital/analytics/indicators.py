@@ -25,6 +25,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -59,8 +60,8 @@ BENCHMARK_ROLES = (Role.TOP_MANAGEMENT, Role.COMPETENCE_ADMIN)
 def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
     """The Wilson score interval for `successes` out of `n`; None when nobody answered.
 
-    Unlike "share ± 1.96 standard errors" it stays inside 0–100 % and is honest for the few
-    respondents a chiefs' survey has (8 of 10 gives about 49–94 %).
+    Unlike "share ± 1.96 standard errors" it stays inside 0-100 % and is honest for the few
+    respondents a chiefs' survey has (8 of 10 gives about 49-94 %).
     """
     if n <= 0:
         return None
@@ -246,9 +247,7 @@ def _tallies(campaign_ids: Iterable[int]) -> dict[tuple[int, str], Tally]:
     }
 
 
-def _network_indicators(
-    network: Network, year: int, codes: Sequence[str]
-) -> dict[str, NetworkIndicator]:
+def _network_indicators(network: Network, year: int, codes: Sequence[str]) -> dict[str, NetworkIndicator]:
     """Per statement code: the network's pooled share and median over its participating organisations."""
     members = [m.organisation_id for m in _active_members(network)]
     candidates = [
@@ -285,7 +284,7 @@ def _network_indicators(
 
 
 def chiefs_indicators(*, actor: Actor, network_id: int | None = None) -> ChiefsIndicators:
-    """Per chiefs' survey statement: the share answering 4–5 with a Wilson 95 % interval, the network's
+    """Per chiefs' survey statement: the share answering 4 or 5 with a Wilson 95 % interval, the network's
     figure (when at least 5 organisations take part) and the trend across rounds."""
     if not actor.has_role(*INDICATOR_ROLES):
         raise PermissionDenied
@@ -318,9 +317,7 @@ def chiefs_indicators(*, actor: Actor, network_id: int | None = None) -> ChiefsI
     for item in items:
         by_round[item.campaign_id].append(item)
     shown_items = by_round.get(shown.pk, [])
-    networked = (
-        _network_indicators(network, result.period, [i.code for i in shown_items]) if network else {}
-    )
+    networked = _network_indicators(network, result.period, [i.code for i in shown_items]) if network else {}
     result.items = [
         ItemIndicator(
             code=item.code,
@@ -484,18 +481,18 @@ def _quartiles(values: Sequence[float]) -> tuple[float, float, float]:
 Key = tuple[str, str]  # ("area" | "competence", code)
 
 
-def _figures(
-    rows: Iterable[dict[str, object]], k_of: dict[int, int]
-) -> dict[int, dict[Key, OrgFigure]]:
+def _figures(rows: Iterable[dict[str, Any]], k_of: dict[int, int]) -> dict[int, dict[Key, OrgFigure]]:
     """Per organisation: competence figures by code, and focus-area figures over its *visible*
     competences only — a hidden competence is never in an area figure, so the area figure minus the
     shown competences cannot reveal it."""
     competences: dict[int, dict[str, tuple[str, int, int]]] = defaultdict(dict)
     for row in rows:
-        organisation_id = int(str(row["organisation_id"]))
-        code, area = str(row["competence__code"]), str(row["competence__area__code"])
-        with_target, at_target = int(str(row["s_with"] or 0)), int(str(row["s_at"] or 0))
-        competences[organisation_id][code] = (area, with_target, at_target)
+        with_target, at_target = int(row["s_with"] or 0), int(row["s_at"] or 0)
+        competences[row["organisation_id"]][row["competence__code"]] = (
+            row["competence__area__code"],
+            with_target,
+            at_target,
+        )
     result: dict[int, dict[Key, OrgFigure]] = {}
     for organisation_id, by_code in competences.items():
         k = k_of[organisation_id]
@@ -608,7 +605,9 @@ def benchmark(*, actor: Actor, campaign: Campaign | None = None, network_id: int
     )
     if result.campaign is None:
         # Current estimates on each organisation's published version (as the dashboards show them).
-        rollups = rollups.filter(campaign__isnull=True, competence__framework__status=FrameworkStatus.PUBLISHED)
+        rollups = rollups.filter(
+            campaign__isnull=True, competence__framework__status=FrameworkStatus.PUBLISHED
+        )
     else:
         result.period = result.campaign.closes_on.year
         latest: dict[int, int] = {}

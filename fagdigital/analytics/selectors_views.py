@@ -8,10 +8,10 @@ the distribution and the JSON form of the heatmap.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ BAR_STEP = 5  # bar segment widths are classes w-0 … w-100 in steps of 5 (no i
 
 def filter_query(form: FilterForm) -> str:
     """The chosen filters as a query string ("?…" or ""), to carry them along links and exports."""
-    data: QueryDict | dict[str, Any] = form.data or {}
+    data: Mapping[str, Any] = form.data or {}
     pairs = [(name, str(data.get(name))) for name in FILTER_FIELDS if data.get(name)]
     return "?" + urlencode(pairs) if pairs else ""
 
@@ -71,10 +71,18 @@ def dashboard_heatmap(
 ) -> Heatmap:
     """The heatmap the page shows: a unit's, the whole organisation's, or a leader's units side by side."""
     if unit is None and roots is not None:
-        if len(roots) == 1:
-            return selectors.heatmap(actor=actor, unit=roots[0], filters=filters)
-        return leader_overview(actor=actor, roots=roots, filters=filters)
-    return selectors.heatmap(actor=actor, unit=unit, filters=filters)
+        if len(roots) > 1:
+            return leader_overview(actor=actor, roots=roots, filters=filters)
+        unit = roots[0]
+    return without_lone_direct_row(selectors.heatmap(actor=actor, unit=unit, filters=filters))
+
+
+def without_lone_direct_row(view: Heatmap) -> Heatmap:
+    """A unit without child units has its people placed directly in it: that row would repeat the total."""
+    rest = view.rows[1:]
+    if len(rest) == 1 and rest[0].key == "direct":
+        return dataclasses.replace(view, rows=view.rows[:1])
+    return view
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,7 @@ def _dashboard(request: HttpRequest, actor: Actor, *, unit: OrgUnit | None, is_s
         "several": several,
         "heatmap": heatmap,
         "has_figures": selectors_views.has_figures(heatmap),
-        "crumbs": selectors_views.breadcrumbs(actor=actor, unit=unit, roots=roots)
-        if not is_start
-        else [],
+        "crumbs": selectors_views.breadcrumbs(actor=actor, unit=unit, roots=roots) if not is_start else [],
         "campaign_label": filters.campaign.name if filters.campaign else _("Nuværende niveau"),
         "source_label": RollupSource(filters.source).label,
         "show_details": show_details,

@@ -31,7 +31,9 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def _export(request: HttpRequest, actor: Actor, units: Sequence[OrgUnit | None], file_format: str) -> HttpResponse:
+def _export(
+    request: HttpRequest, actor: Actor, units: Sequence[OrgUnit | None], file_format: str
+) -> HttpResponse:
     filters = FilterForm(request.GET, actor=actor).filters()
     if file_format == "xlsx":
         report = exports.build_report(actor=actor, units=units, filters=filters)
@@ -50,7 +52,9 @@ def _report(request: HttpRequest, actor: Actor, units: Sequence[OrgUnit | None])
     filters = FilterForm(request.GET, actor=actor).filters()
     report = exports.build_report(actor=actor, units=units, filters=filters)
     pdf = exports.render_pdf(exports.report_html(report, request))
-    filename = exports.export_filename(_("kompetencerapport"), report.filename_base, report.created.date(), "pdf")
+    filename = exports.export_filename(
+        _("kompetencerapport"), report.filename_base, report.created.date(), "pdf"
+    )
     return _attachment(HttpResponse(pdf, content_type="application/pdf"), filename)
 
 

@@ -76,12 +76,17 @@ def _x(share: float) -> float:
 @dataclass(frozen=True)
 class ChartRow:
     number: int
-    mid: float
-    top: float
+    mid: float  # the row's vertical centre
+    top: float  # the bar's top edge
+    bottom: float  # the bar's bottom edge
     bar_width: float
     low: float
     high: float
     network: str  # the points of a diamond at the network's pooled share, or ""
+
+    @property
+    def label_y(self) -> float:
+        return self.mid + 4
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,11 @@ class Chart:
     width: float
     ticks: list[tuple[int, float]]  # (percent, x)
     bottom: float
+    left: float = CHART_LEFT
 
 
 def indicators_chart(items: list[sel.ItemIndicator]) -> Chart | None:
-    rows = []
+    rows: list[ChartRow] = []
     for number, item in enumerate(items, start=1):
         result = item.result
         interval = result.interval
@@ -112,6 +118,7 @@ def indicators_chart(items: list[sel.ItemIndicator]) -> Chart | None:
                 number=number,
                 mid=mid,
                 top=top + 3,
+                bottom=top + 15,
                 bar_width=round(result.share * CHART_WIDTH, 1),
                 low=_x(interval[0]),
                 high=_x(interval[1]),
@@ -130,7 +137,7 @@ def indicators_chart(items: list[sel.ItemIndicator]) -> Chart | None:
     )
 
 
-# Benchmark: a small box plot per row (0–100 %): the network's quartiles as a box, the median as a line,
+# Benchmark: a small box plot per row (0 to 100 %): the network's quartiles as a box, the median as a line,
 # the organisation's own share as a dot.
 BOX_LEFT = 6.0
 BOX_WIDTH = 120.0

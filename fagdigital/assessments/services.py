@@ -371,7 +371,7 @@ def survey_item_save(
     campaign = _lock_draft(campaign)
     errors: dict[str, list[str]] = {}
     if not text_da.strip():
-        errors["text_da"] = [_("Skriv udsagnet på dansk.")]
+        errors["text_da"] = [_("Skriv spørgsmålet på dansk.")]
     clash = SurveyItem.objects.filter(campaign=campaign, code=code)
     if item is not None:
         clash = clash.exclude(pk=item.pk)

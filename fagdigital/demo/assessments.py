@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,8 +205,11 @@ class RoundSpec:
     self_rate: float  # mean share of people who submit their self-assessment
     test_items: int
     uses_chiefs: bool
-    growth: dict[str, float] = field(default_factory=dict)  # per area, since the previous round
+    # Added to the true levels, per area or competence code: growth since an earlier round, or what
+    # sets one municipality apart from another.
+    growth: dict[str, float] = field(default_factory=dict)
     raters_taking_part: float = 0.72
+    survey_shift: float = 0.0  # chiefs' survey: > 0 leans towards "i høj grad", < 0 towards "slet ikke"
     forced: frozenset[int] = frozenset()  # people who answered everything (the demo logins)
     exempt: frozenset[int] = frozenset()  # people who have not answered anything yet
 
@@ -266,6 +270,9 @@ class Planner:
         self._people: dict[str, _Person] = {}
         self._units: dict[str, tuple[float, float, float]] = {}
         self._raters: dict[int, tuple[bool, float, float]] = {}
+        # Caches: a big municipality has ~50,000 members and ~1 million levels to draw per round.
+        self._named: dict[tuple[frozenset[str], str], float] = {}
+        self._days: dict[tuple[dt.date, dt.date, bool], tuple[list[dt.date], list[float]]] = {}
 
     # -- stable traits --
 
@@ -301,16 +308,23 @@ class Planner:
         value += COMPETENCE_EFFECTS.get(competence.code, 0.0)
         if competence.area == "DS":
             value += security
-        value += sum(
-            effect
-            for name, area, effect in UNIT_EFFECTS
-            if area == competence.area and name in member.unit_names
-        )
+        value += self._named_effect(member.unit_names, competence.area)
         if member.leads:
             value += LEADER_AREA_EFFECTS.get(competence.area, 0.0)
             value += LEADER_COMPETENCE_EFFECTS.get(competence.code, 0.0)
-        value += self.spec.growth.get(competence.area, 0.0)
+        growth = self.spec.growth
+        if growth:
+            value += growth.get(competence.area, 0.0) + growth.get(competence.code, 0.0)
         return max(0.6, min(4.4, value))
+
+    def _named_effect(self, names: frozenset[str], area: str) -> float:
+        """The UNIT_EFFECTS that apply to a person with these unit names on their path."""
+        key = (names, area)
+        found = self._named.get(key)
+        if found is None:
+            found = sum(effect for name, where, effect in UNIT_EFFECTS if where == area and name in names)
+            self._named[key] = found
+        return found
 
     def questionnaire(self, member: Member) -> list[CompetenceInfo]:
         """As `assessments.selectors.questionnaire_competences`: the role profile's targets, else all."""
@@ -327,23 +341,35 @@ class Planner:
         first = max(first, self.spec.opens_on)
         last = min(last, self.spec.last_day)
         last = max(last, first)
-        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-        reminders = {self.spec.closes_on - dt.timedelta(days=d) for d in REMINDER_DAYS}
-        weights = []
-        for day in days:
-            weight = 1.0
-            if (day - self.spec.opens_on).days < 3:
-                weight = 3.0
-            if day in reminders:
-                weight = 2.5
-            if busy_end and (self.spec.closes_on - day).days < 14:
-                weight *= 2.5
-            if day.weekday() >= 5:
-                weight = 0.15
-            weights.append(weight)
-        day = self.rng.choices(days, weights=weights)[0]
+        days, cumulative = self._calendar(first, last, busy_end=busy_end)
+        day = self.rng.choices(days, cum_weights=cumulative)[0]
         clock = dt.time(self.rng.randint(7, 15), self.rng.randint(0, 59), self.rng.randint(0, 59))
         return timezone.make_aware(dt.datetime.combine(day, clock))
+
+    def _calendar(
+        self, first: dt.date, last: dt.date, *, busy_end: bool
+    ) -> tuple[list[dt.date], list[float]]:
+        """The days from first to last and their cumulative weights (computed once per window)."""
+        key = (first, last, busy_end)
+        found = self._days.get(key)
+        if found is None:
+            days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+            reminders = {self.spec.closes_on - dt.timedelta(days=d) for d in REMINDER_DAYS}
+            weights = []
+            for day in days:
+                weight = 1.0
+                if (day - self.spec.opens_on).days < 3:
+                    weight = 3.0
+                if day in reminders:
+                    weight = 2.5
+                if busy_end and (self.spec.closes_on - day).days < 14:
+                    weight *= 2.5
+                if day.weekday() >= 5:
+                    weight = 0.15
+                weights.append(weight)
+            found = (days, list(itertools.accumulate(weights)))
+            self._days[key] = found
+        return found
 
     # -- instruments --
 
@@ -434,6 +460,9 @@ class Planner:
                 answers.append((item_id, None))
                 continue
             weights = SURVEY_WEIGHTS.get(code, SURVEY_DEFAULT_WEIGHTS)
+            if self.spec.survey_shift:
+                shift = self.spec.survey_shift
+                weights = tuple(w * math.exp(shift * (value - 3)) for value, w in enumerate(weights, 1))
             answers.append((item_id, self.rng.choices(range(1, 6), weights=weights)[0]))
         return answers
 
@@ -966,51 +995,77 @@ def _delete_campaign(campaign: Campaign) -> None:
     campaign.delete()
 
 
-def history_seed(
+@dataclass(frozen=True)
+class Profile:
+    """What sets one municipality's results apart from another's (for the network's benchmark)."""
+
+    levels: Mapping[str, float] = field(default_factory=dict)  # per area or competence code
+    self_rate: float = 0.80
+    survey_shift: float = 0.0
+
+
+@dataclass(frozen=True)
+class ClosedRound:
+    """A closed round with results, for any organisation: its name, window and the latent model's knobs.
+
+    The same organisation, people and seed always give the same answers; two rounds with different
+    seeds give the same people's traits (stable per person) with fresh noise, plus `growth`.
+    """
+
+    name: str
+    opens_on: dt.date
+    closes_on: dt.date
+    seed: str = ""  # the model's seed; the name when empty
+    self_rate: float = 0.80  # mean share who submit their self-assessment
+    # Added to the true levels per area or competence code: what sets the organisation apart, and
+    # growth since its previous round.
+    growth: Mapping[str, float] = field(default_factory=dict)
+    survey_shift: float = 0.0  # the chiefs' mood: > 0 more "i høj grad", < 0 fewer
+    test_items: int = HISTORY_TEST_ITEMS
+
+    def key(self) -> str:
+        """What the generated rows depend on, for fingerprints."""
+        growth = sorted(self.growth.items())
+        return f"{self.name}|{self.opens_on}|{self.closes_on}|{self.seed}|{self.self_rate}|{growth}|" + (
+            f"{self.survey_shift}|{self.test_items}"
+        )
+
+
+def closed_round_create(
     *,
     organisation: Organisation,
     framework: Framework,
-    basis: str,
-    admin: User | None,
+    round_: ClosedRound,
+    admin: User | None = None,
     forced: Iterable[int] = (),
-    today: dt.date,
+    on: dt.date,
     progress: Progress | None = None,
 ) -> SeededCampaign:
-    """The closed spring round with results, written once per `basis` (the people's fingerprint).
+    """Write a closed round over the whole organisation with every instrument and its results, in bulk.
 
-    A second run with the same people finds the fingerprint and writes nothing; changed people (or a
-    new seed version) replace the round.
+    The participants are the staff employed `on` that day (also standing in for the staff of the round
+    if it lies further back); `forced` people answer everything. The estimates and rollups are not
+    rebuilt here: do that once per organisation after all its rounds (`estimates_and_rollups_rebuild`).
     """
-    rounds = rounds_for(today)
-    key = f"rounds:{organisation.kommunekode or organisation.pk}"
-    fingerprint = hashlib.sha256(
-        f"{ROUNDS_SEED_VERSION}|{basis}|{rounds.history_name}|{framework.pk}".encode()
-    ).hexdigest()
-    existing = Campaign.objects.filter(organisation=organisation, name=rounds.history_name).first()
-    stored = SeedFingerprint.objects.filter(key=key).values_list("fingerprint", flat=True).first()
-    if existing is not None and stored == fingerprint:
-        return SeededCampaign(organisation=organisation.name, name=rounds.history_name, created=False)
-    label = f"{organisation.name}: {rounds.history_name}"
+    label = f"{organisation.name}: {round_.name}"
     report = _step_reporter(progress, label, 5)
     report(0)
-    if existing is not None:
-        _delete_campaign(existing)
-    opened_at = timezone.make_aware(dt.datetime.combine(rounds.history_opens, dt.time(8, 0)))
+    opened_at = timezone.make_aware(dt.datetime.combine(round_.opens_on, dt.time(8, 0)))
     closed_at = timezone.make_aware(
-        dt.datetime.combine(rounds.history_closes + dt.timedelta(days=1), dt.time(0, 5))
+        dt.datetime.combine(round_.closes_on + dt.timedelta(days=1), dt.time(0, 5))
     )
     campaign = Campaign.objects.create(
         organisation=organisation,
-        name=rounds.history_name,
+        name=round_.name,
         framework=framework,
         status=CampaignStatus.CLOSED,
-        opens_on=rounds.history_opens,
-        closes_on=rounds.history_closes,
+        opens_on=round_.opens_on,
+        closes_on=round_.closes_on,
         instruments=[Instrument.SELF, Instrument.LEADER, Instrument.TEST, Instrument.CHIEFS],
         visibility=Visibility.DEVELOPMENT,
         reminder_days=sorted(REMINDER_DAYS, reverse=True),
         test_area_codes=list(TEST_AREAS),
-        test_items_per_competence=HISTORY_TEST_ITEMS,
+        test_items_per_competence=round_.test_items,
         created_by=admin,
         opened_at=opened_at,
         closed_at=closed_at,
@@ -1021,8 +1076,7 @@ def history_seed(
     )
     assessment_services.survey_items_install_default(campaign=campaign)
     assessment_services.item_bank_install(organisation=organisation, framework_key=framework.key)
-    # Today's staff stands in for the staff of last spring (the demo has no older engagements).
-    people = assessment_services.scope_people(campaign=campaign, on=today)
+    people = assessment_services.scope_people(campaign=campaign, on=on)
     Participant.objects.bulk_create(
         (
             Participant(
@@ -1036,23 +1090,81 @@ def history_seed(
             )
             for person_id, unit_id, path, code in people
         ),
-        batch_size=2000,
+        batch_size=5000,
     )
     spec = RoundSpec(
-        seed=rounds.history_name,
-        opens_on=rounds.history_opens,
-        closes_on=rounds.history_closes,
-        last_day=rounds.history_closes,
-        self_rate=0.80,
-        test_items=HISTORY_TEST_ITEMS,
+        seed=round_.seed or round_.name,
+        opens_on=round_.opens_on,
+        closes_on=round_.closes_on,
+        last_day=round_.closes_on,
+        self_rate=round_.self_rate,
+        test_items=round_.test_items,
         uses_chiefs=True,
+        growth=dict(round_.growth),
+        survey_shift=round_.survey_shift,
         forced=frozenset(forced),
     )
     written = _generate(campaign=campaign, spec=spec, framework=framework, report=report)
     _mark_reminders(campaign)
     report(5)
-    SeedFingerprint.objects.update_or_create(key=key, defaults={"fingerprint": fingerprint})
     return SeededCampaign(organisation=organisation.name, name=campaign.name, created=True, written=written)
+
+
+def estimates_and_rollups_rebuild(*, organisation: Organisation, today: dt.date) -> int:
+    """After bulk rounds: the estimates from all the organisation's evidence, then the dashboards'
+    rollups (the bulk rows bypassed the per-submission updates). Returns the number of estimates."""
+    estimates = assessment_services.estimates_rebuild(organisation_id=organisation.pk, today=today)
+    analytics_services.rollups_rebuild(organisation_id=organisation.pk, today=today)
+    return estimates
+
+
+def history_seed(
+    *,
+    organisation: Organisation,
+    framework: Framework,
+    basis: str,
+    admin: User | None,
+    forced: Iterable[int] = (),
+    today: dt.date,
+    profile: Profile | None = None,
+    progress: Progress | None = None,
+) -> SeededCampaign:
+    """The closed spring round with results, written once per `basis` (the people's fingerprint).
+
+    A second run with the same people finds the fingerprint and writes nothing; changed people (or a
+    new seed version or profile) replace the round.
+    """
+    rounds = rounds_for(today)
+    profile = profile or Profile()
+    round_ = ClosedRound(
+        name=rounds.history_name,
+        opens_on=rounds.history_opens,
+        closes_on=rounds.history_closes,
+        self_rate=profile.self_rate,
+        growth=profile.levels,
+        survey_shift=profile.survey_shift,
+    )
+    key = f"rounds:{organisation.kommunekode or organisation.pk}"
+    fingerprint = hashlib.sha256(
+        f"{ROUNDS_SEED_VERSION}|{basis}|{round_.key()}|{framework.pk}".encode()
+    ).hexdigest()
+    existing = Campaign.objects.filter(organisation=organisation, name=rounds.history_name).first()
+    stored = SeedFingerprint.objects.filter(key=key).values_list("fingerprint", flat=True).first()
+    if existing is not None and stored == fingerprint:
+        return SeededCampaign(organisation=organisation.name, name=rounds.history_name, created=False)
+    if existing is not None:
+        _delete_campaign(existing)
+    seeded = closed_round_create(
+        organisation=organisation,
+        framework=framework,
+        round_=round_,
+        admin=admin,
+        forced=forced,
+        on=today,
+        progress=progress,
+    )
+    SeedFingerprint.objects.update_or_create(key=key, defaults={"fingerprint": fingerprint})
+    return seeded
 
 
 def _mark_reminders(campaign: Campaign) -> None:
@@ -1163,6 +1275,7 @@ class HistoryRequest:
     basis: str  # the fingerprint of its people: new people, new history
     admin: User | None  # who created the campaigns
     forced: frozenset[int] = frozenset()  # people who answered everything (the demo logins)
+    profile: Profile | None = None
 
 
 @dataclass(frozen=True)
@@ -1199,6 +1312,7 @@ def rounds_seed(
             admin=request.admin,
             forced=request.forced,
             today=today,
+            profile=request.profile,
             progress=progress,
         )
         for request in history
@@ -1221,11 +1335,7 @@ def rounds_seed(
         if any(item.created and item.organisation == name for item in seeded):
             if progress is not None:
                 progress(f"{name}: kompetenceestimater", 0, 1)
-            estimates[name] = assessment_services.estimates_rebuild(
-                organisation_id=organisation.pk, today=today
-            )
+            estimates[name] = estimates_and_rollups_rebuild(organisation=organisation, today=today)
             if progress is not None:
                 progress(f"{name}: kompetenceestimater", 1, 1)
-            # The bulk rows bypassed the per-submission updates: build the dashboards' rollups once.
-            analytics_services.rollups_rebuild(organisation_id=organisation.pk, today=today)
     return RoundsResult(campaigns=tuple(seeded), estimates=estimates)
