@@ -8,15 +8,21 @@ in the session table as a login makes it. Logging in through the form would spen
 seconds on password hashing (PBKDF2, some 0.3 s of CPU each on this machine) and is not what is
 measured. It then starts gunicorn on loopback with production settings (DEBUG off, not in test mode,
 bench/settings_bench.py) and runs locust headless in a subprocess (bench/locustfile_assessments.py),
-three times, each with the same number of simulated users (50 by default):
+three times, each with the same number of simulated users (50 by default, all started at once):
 
-1. baseline: a view that runs one indexed query (a person by primary key, bench/urls_bench.py), no
-   think time, statistics from when all users are running;
-2. flow: employees going through the whole self-assessment with 0.5-2 s think time between steps (a
+1. baseline: a view that runs one indexed query (a person by primary key, bench/urls_bench.py) behind
+   the full middleware stack, without a session, no think time;
+2. mix: questionnaire pages and their autosaves without think time, for the throughput (this also
+   warms every worker before the flow);
+3. flow: employees going through the whole self-assessment with 0.5-2 s think time between steps (a
    real person takes far longer, so 50 simulated employees load the server like several hundred): the
    intro page, each focus area's questionnaire page, one autosave per answer (the growing form, as
-   htmx posts it), the review page, the submission and the feedback page; then the next person;
-3. mix: questionnaire pages and their autosaves without think time, for the throughput.
+   htmx posts it), the review page, the submission and the feedback page; then the next person.
+
+Before the load, one more person goes through the self-assessment in-process with Django's test client
+and the queries and time of each request are printed (no load, test settings). After each phase the
+CPU the machine, gunicorn, the benchmark database's PostgreSQL backends, locust and other processes
+used is printed, with gunicorn's CPU per request: on a shared machine `other` explains slow figures.
 
 Figures (unit in each; baseline and ratio as in every benchmark here):
 - assessments_questionnaire_p95, assessments_autosave_p95, assessments_submit_p95: 95th percentile
@@ -32,9 +38,10 @@ Figures (unit in each; baseline and ratio as in every benchmark here):
 Targets (issue 4, on a 2-core machine): questionnaire page and autosave p95 <= 150 ms, 0 errors and a
 throughput ratio >= 0.5. Locust and PostgreSQL share the machine's cores with gunicorn.
 
-Run it with `./dev bench assessments`; options with `--set`, e.g. `--set employees=5000 users=50
-workers=3 worker_class=sync flow_seconds=90`. The server's log (one JSON line per request) is kept in
-var/bench/assessments-gunicorn.log, locust's CSV statistics in var/bench/assessments-locust/.
+Run it with `./dev bench assessments`; options with `--set`, e.g. `--set employees=5000 --set users=50
+--set workers=3 --set worker_class=gthread --set threads=4 --set flow_seconds=90` (see `run`). The
+server's log (one JSON line per request) is kept in var/bench/assessments-gunicorn.log, locust's CSV
+statistics in var/bench/assessments-locust/.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def build_report(
     filters: selectors.Filters,
     companions: bool = True,
 ) -> Report:
-    """The heatmap (and, with `companions`, the tables beside it) for each unit in view, as the page has them."""
+    """The heatmap (and, with `companions`, the tables beside it) for each unit in view, as on the page."""
     organisation = actor.organisation
     sections = []
     for unit in units:
@@ -115,7 +115,7 @@ def build_report(
         sections.append(section)
     k = sections[0].heatmap.k if sections else selectors.min_group(organisation)
     framework = sections[0].heatmap.framework if sections else None
-    if units == [None]:
+    if list(units) == [None]:
         scope_label = _("Hele organisationen")
     else:
         scope_label = ", ".join(section.label for section in sections)
@@ -183,8 +183,8 @@ def created_text(moment: dt.datetime) -> str:
 def anonymity_note(k: int) -> str:
     return _(
         "Tal for grupper på færre end %(k)s personer vises ikke. Nogle andre tal er også skjult, så et "
-        "skjult tal ikke kan regnes ud ved at trække de viste tal fra hinanden. Et skjult felt er tomt "
-        "og har en bemærkning om hvorfor. Del kun udtrækket med dem, der har brug for det."
+        "skjult tal ikke kan regnes ud ved at trække de viste tal fra hinanden. Hvor et tal er skjult, "
+        "står der hvorfor i stedet for tallet. Del kun udtrækket med dem, der har brug for det."
     ) % {"k": k}
 
 
@@ -206,11 +206,18 @@ def no_target_note() -> str:
     return _("Ingen med målniveau i kompetencen")
 
 
+NO_FIGURE = "\u2013"  # an en dash, as the page shows a cell without anyone in it
+
+
 def legend_lines(k: int) -> list[tuple[str, str, str]]:
     """The heatmap's cell labels explained: (colour band, label, meaning)."""
     return [
         ("low", _("Under 50 %"), _("Under halvdelen er på målniveau (rød).")),
-        ("mid", _("50–74 %"), _("Halvdelen eller flere, men under tre fjerdedele, er på målniveau (gul).")),
+        (
+            "mid",
+            _("50–74 %"),  # noqa: RUF001 - a Danish range dash
+            _("Halvdelen eller flere, men under tre fjerdedele, er på målniveau (gul)."),
+        ),
         ("high", _("75 % og mere"), _("Mindst tre fjerdedele er på målniveau (grøn).")),
         (
             "none",
@@ -222,7 +229,7 @@ def legend_lines(k: int) -> list[tuple[str, str, str]]:
             hidden_label(Reason.COMPLEMENT, k),
             _("Tallet er skjult, så andre skjulte tal ikke kan regnes ud."),
         ),
-        ("empty", "–", _("Ingen med målniveau i kompetencen.")),
+        ("empty", NO_FIGURE, _("Ingen med målniveau i kompetencen.")),
     ]
 
 
@@ -250,7 +257,7 @@ def export_filename(prefix: str, name: str, date: dt.date, extension: str) -> st
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # "text", "int", "percent" (a whole number 0–100), "decimal" or "date"
+    kind: str = "text"  # "text", "int", "percent" (a whole number 0 to 100), "decimal" or "date"
     width: int = 14
 
 
@@ -344,7 +351,7 @@ def gaps_table(report: Report) -> Table:
             Column(_("Personer med målniveau"), "int"),
             Column(_("Manglende niveauer i alt"), "int"),
             Column(_("Kritikalitet"), width=12),
-            Column(_("Point (manglende niveauer × vægt)"), "int", 18),
+            Column(_("Point (manglende niveauer × vægt)"), "int", 18),  # noqa: RUF001
         ],
     )
     for section in report.sections:
@@ -483,7 +490,7 @@ def calibration_table(report: Report) -> Table:
             )
     table.notices.append(
         _(
-            "Gennemsnitligt niveau (1–4) pr. kilde. Et tomt felt betyder, at der ikke er tal nok fra kilden "
+            "Gennemsnitligt niveau (1-4) pr. kilde. Et tomt felt betyder, at der ikke er tal nok fra kilden "
             "til at vise et gennemsnit."
         )
     )
@@ -545,23 +552,24 @@ HEADER_FILL = "DCE6F0"
 
 def _put(sheet: Worksheet, row: int, column: int, value: Value, kind: str = "text") -> Cell:
     """Write one cell; text is always stored as text, never as a formula, whatever it starts with."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 - see write_xlsx
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell  # noqa: PLC0415 - see write_xlsx
 
     cell = sheet.cell(row=row, column=column)
+    assert isinstance(cell, Cell), "written cells are never inside a merged range"
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
         return cell
     # Empty cells of a number column get its format too, so the column reads alike throughout.
-    if kind == "percent":
+    if isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "dd-mm-yyyy"
+    elif kind == "percent":
         cell.value = None if value is None else value / 100
         cell.number_format = "0%"
     elif kind == "decimal":
         cell.value = value
         cell.number_format = "0.0"
-    elif isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = "dd-mm-yyyy"
     else:
         cell.value = value
     return cell
@@ -638,9 +646,10 @@ def _about_sheet(sheet: Worksheet, report: Report) -> None:
 
 
 def _heatmap_sheet(sheet: Worksheet, report: Report) -> None:
-    """The heatmap as on the page: rows × competences grouped by focus area, colour and number."""
+    """The heatmap as on the page: rows by competences grouped by focus area, colour and number."""
     from openpyxl.comments import Comment  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+    from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
 
     heatmaps = [section.heatmap for section in report.sections if not section.notice]
     first = heatmaps[0] if heatmaps else None
@@ -683,7 +692,7 @@ def _heatmap_sheet(sheet: Worksheet, report: Report) -> None:
                     target.font = Font(italic=True)
                     target.comment = Comment(hidden_reason(cell.reason, heatmap.k), "fagdigital")
                 elif cell.share is None:
-                    _put(sheet, row_index, offset, "–")
+                    _put(sheet, row_index, offset, NO_FIGURE)
                 else:
                     _put(sheet, row_index, offset, cell.share, "percent")
                     target.fill = PatternFill("solid", fgColor=BAND_FILLS[cell.band])
@@ -703,7 +712,7 @@ def _heatmap_sheet(sheet: Worksheet, report: Report) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "1:2"
 
 
@@ -772,21 +781,23 @@ class TrendTable:
 class PdfSection:
     section: Section
     area_tables: list[AreaTable]
-    wide: bool
+    wide: bool  # the heatmap goes on landscape pages
     trend: TrendTable
+    trend_wide: bool
     gaps: list[tuple[selectors.Gap, str]]  # with the criticality's name
     distributions: list[tuple[selectors.Distribution, str]]  # with why a hidden one is hidden
 
 
-# More competences than this in one focus area: the heatmap pages turn to landscape.
+# More competences than this in one focus area (or campaigns in the trend): the part turns to landscape.
 PORTRAIT_MAX_COLUMNS = 5
+PORTRAIT_MAX_CAMPAIGNS = 4
 
 
 def _pdf_cell(cell: selectors.HeatCell, k: int) -> PdfCell:
     if cell.hidden:
         label, note = hidden_label(cell.reason, k), hidden_reason(cell.reason, k)
     elif cell.share is None:
-        label, note = "–", no_target_note()
+        label, note = NO_FIGURE, no_target_note()
     else:
         label, note = "", ""
     return PdfCell(
@@ -829,6 +840,7 @@ def pdf_section(section: Section) -> PdfSection:
         area_tables=tables,
         wide=wide,
         trend=trend,
+        trend_wide=len(campaigns) > PORTRAIT_MAX_CAMPAIGNS,
         gaps=[(gap, criticality_label(gap.weight)) for gap in section.gaps],
         distributions=[
             (item, hidden_reason(item.reason, heatmap.k) if item.hidden else "")

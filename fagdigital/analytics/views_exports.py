@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from fagdigital.orgs.models import OrgUnit
 from fagdigital.tenancy.access import actor_required
@@ -58,6 +59,7 @@ def _report(request: HttpRequest, actor: Actor, units: Sequence[OrgUnit | None])
     return _attachment(HttpResponse(pdf, content_type="application/pdf"), filename)
 
 
+@require_GET
 @never_cache
 @actor_required(*selectors.DASHBOARD_ROLES)
 def export_heatmap(request: HttpRequest, actor: Actor, file_format: str) -> HttpResponse:
@@ -66,6 +68,7 @@ def export_heatmap(request: HttpRequest, actor: Actor, file_format: str) -> Http
     return _export(request, actor, _units_in_view(actor), file_format)
 
 
+@require_GET
 @never_cache
 @actor_required(*selectors.DASHBOARD_ROLES)
 def export_heatmap_unit(request: HttpRequest, actor: Actor, unit_id: int, file_format: str) -> HttpResponse:
@@ -75,12 +78,14 @@ def export_heatmap_unit(request: HttpRequest, actor: Actor, unit_id: int, file_f
     return _export(request, actor, [unit], file_format)
 
 
+@require_GET
 @never_cache
 @actor_required(*selectors.DASHBOARD_ROLES)
 def report_pdf(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _report(request, actor, _units_in_view(actor))
 
 
+@require_GET
 @never_cache
 @actor_required(*selectors.DASHBOARD_ROLES)
 def report_pdf_unit(request: HttpRequest, actor: Actor, unit_id: int) -> HttpResponse:

@@ -223,6 +223,9 @@ def benchmark(request: HttpRequest, actor: Actor) -> HttpResponse:
         for area in data.areas
     ]
     context = {
+        "heading": _("Benchmark med andre kommuner")
+        if data.member_view or data.network is None
+        else _("Benchmark i netværket"),
         "data": data,
         "form": form,
         "campaigns": campaigns,

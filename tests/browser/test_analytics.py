@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fagdigital.analytics.tests.test_views import answer_team
-from fagdigital.assessments.tests.conftest import Team, make_campaign, team  # noqa: F401 — fixtures
-from fagdigital.conftest import make_leader, make_member, organisation  # noqa: F401 — fixtures
+from fagdigital.assessments.tests.conftest import Team
+from fagdigital.orgs.models import Person
+from fagdigital.testing.factories import UnitLeaderFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -123,4 +124,34 @@ def test_role_profiles_as_rows_and_the_sections_below(
     # The in-page table of contents reaches every section.
     page.locator(".dashboard-toc a[href='#calibration-heading']").click()
     expect(page.locator("#calibration-heading")).to_be_in_viewport()
+    assert_accessible(page)
+
+
+def test_a_leader_of_two_units_sees_them_side_by_side(
+    page: Page,
+    live_server: Any,
+    team: Team,
+    make_campaign: Callable[..., Any],
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    leader_person = Person.objects.get(user=team.leader, organisation=team.organisation)
+    UnitLeaderFactory(unit=team.other_unit, person=leader_person)
+    campaign = make_campaign()
+    answer_team(team, campaign)
+    team.leader.set_password(PASSWORD)
+    team.leader.save()
+    page.goto(f"{live_server.url}/konto/log-ind/")
+    page.get_by_label("E-mail").fill(team.leader.email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_label("Adgangskode").press("Enter")
+    page.wait_for_load_state("networkidle")
+
+    page.goto(f"{live_server.url}/analyse/?campaign={campaign.pk}&source=self")
+    expect(page.locator("h1")).to_contain_text("Dine enheder")
+    expect(page.locator("a.heat-unit-link")).to_have_count(2)
+    expect(page.locator("#id_rows")).to_have_count(0)
+    assert_accessible(page)
+    tab_to(page, f"a.heat-unit-link[href^='/analyse/enhed/{team.other_unit.pk}/']")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("Hjemmeplejen Syd")
     assert_accessible(page)

@@ -255,7 +255,7 @@ def test_the_page_shows_the_network_figure_without_naming_organisations(
     for organisation in others:
         chiefs_round(organisation, [5, 2])
     client = client_for(team.admin)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("analytics:indicators"))
     assert response.status_code == 200
     html = response.content.decode()
