@@ -76,7 +76,10 @@ def _dashboard(request: HttpRequest, actor: Actor, *, unit: OrgUnit | None, is_s
         "export_links": _export_links(unit, query),
         # After a drill-down through HTMX the new heading takes the focus; after a filter change the
         # focus stays on the form's button (htmx restores it by id).
-        "focus_heading": bool(htmx) and htmx.trigger != FILTER_FORM_ID,
+        "focus_heading": bool(htmx)
+        and not htmx.boosted
+        and not htmx.history_restore_request
+        and htmx.trigger != FILTER_FORM_ID,
         "filter_form_id": FILTER_FORM_ID,
         "form_action": request.path,
     }

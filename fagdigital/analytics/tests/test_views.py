@@ -382,3 +382,18 @@ def test_a_unit_without_child_units_shows_its_total_only(
     response = admin_client.get(reverse("analytics:dashboard_unit", args=[team.unit.pk]), query(campaign))
     labels = [row.label for row in response.context["heatmap"].rows]
     assert "Placeret direkte i Hjemmeplejen Nord" in labels
+
+
+def test_the_trend_has_a_column_per_closed_campaign(
+    team: Team, make_campaign: Callable[..., Campaign], admin_client: Client
+) -> None:
+    campaign = make_campaign()
+    answer_team(team, campaign)
+    assessment_services.campaign_close(campaign=campaign)
+    response = admin_client.get(reverse("analytics:dashboard_unit", args=[team.root.pk]), query(campaign))
+    assert [c.pk for c in response.context["trend_campaigns"]] == [campaign.pk]
+    html = response.content.decode()
+    trend = re.search(r'<table class="table table--zebra trend-table">.*?</table>', html, flags=re.S)
+    assert trend
+    assert "Måling 2026" in trend.group(0)
+    assert "86&nbsp;%" in trend.group(0)
