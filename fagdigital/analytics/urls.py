@@ -23,4 +23,5 @@ urlpatterns = [
     # Chiefs' indicators and the benchmark across municipalities.
     path("ledelsesindikatorer/", views_indicators.indicators, name="indicators"),
     path("benchmark/", views_indicators.benchmark, name="benchmark"),
+    path("benchmark/navngivning/", views_indicators.benchmark_naming, name="benchmark_naming"),
 ]

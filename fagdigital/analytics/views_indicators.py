@@ -10,13 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Network, Role
+from fagdigital.tenancy.selectors import network_membership
+from fagdigital.tenancy.services import network_member_naming_set
 
 from . import indicators as sel
 from .selectors import DASHBOARD_ROLES, min_group
@@ -233,5 +238,31 @@ def benchmark(request: HttpRequest, actor: Actor) -> HttpResponse:
         "k": min_group(actor.organisation),
         "min_organisations": sel.MIN_ORGANISATIONS,
         "shows_dashboard_link": actor.has_role(*DASHBOARD_ROLES),
+        "membership": network_membership(organisation=actor.organisation, network_id=data.network.pk)
+        if data.network and actor.has_role(Role.COMPETENCE_ADMIN)
+        else None,
     }
     return render(request, "analytics/benchmark.html", context)
+
+
+@require_POST
+@actor_required(Role.COMPETENCE_ADMIN)
+def benchmark_naming(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The organisation's own choice to be named (with its figures) to the other members of a network."""
+    raw = request.POST.get("network", "")
+    membership = (
+        network_membership(organisation=actor.organisation, network_id=int(raw)) if raw.isdigit() else None
+    )
+    if membership is None:
+        raise Http404
+    named = request.POST.get("named") == "on"
+    network_member_naming_set(organisation=actor.organisation, network=membership.network, named=named)
+    if named:
+        messages.success(
+            request, _("De andre kommuner i netværket kan nu se jeres navn og tal i sammenligningen.")
+        )
+    else:
+        messages.success(
+            request, _("Jeres navn og tal vises ikke længere for de andre kommuner i netværket.")
+        )
+    return redirect(f"{reverse('analytics:benchmark')}?network={membership.network_id}")

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from fagdigital.accounts.models import User
 
-from .models import Membership, Organisation
+from .models import Membership, NetworkMember, Organisation
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -30,3 +30,11 @@ def municipality_by_code(*, kommunekode: str) -> Organisation | None:
     if code.isdigit():
         code = code.zfill(4)
     return Organisation.objects.filter(kommunekode=code).first()
+
+
+def network_membership(*, organisation: Organisation, network_id: int) -> NetworkMember | None:
+    return (
+        NetworkMember.objects.filter(organisation=organisation, network_id=network_id)
+        .select_related("network")
+        .first()
+    )

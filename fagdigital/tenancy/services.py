@@ -86,3 +86,13 @@ def network_ensure(*, name: str, coordinator: Organisation, members: Iterable[Or
         NetworkMember(network=network, organisation=member) for member in members if member.pk not in present
     )
     return network
+
+
+@transaction.atomic
+def network_member_naming_set(*, organisation: Organisation, network: Network, named: bool) -> NetworkMember:
+    """The organisation's own choice whether other members may see its name and figures in benchmarks."""
+    member = NetworkMember.objects.select_for_update().get(network=network, organisation=organisation)
+    if member.named_in_benchmarks != named:
+        member.named_in_benchmarks = named
+        member.save(update_fields=["named_in_benchmarks", "updated_at"])
+    return member

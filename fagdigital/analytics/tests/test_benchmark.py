@@ -415,3 +415,28 @@ def test_top_management_outside_any_network_is_told_so(
     response = client_for(director).get(reverse("analytics:benchmark"))
     assert response.status_code == 200
     assert "I er ikke med i et netværk af kommuner" in response.content.decode()
+
+
+def test_a_competence_admin_chooses_whether_the_organisation_is_named(client: Any, make_member: Any) -> None:
+    mine, other = OrganisationFactory(), OrganisationFactory()
+    coordinator = OrganisationFactory(kind="network_operator", kommunekode=None)
+    network = network_ensure(name="Testnetværk", coordinator=coordinator, members=[mine, other])
+    admin = make_member(mine, "competence_admin")
+    employee = make_member(mine, "employee")
+    client.force_login(employee)
+    assert (
+        client.post("/analyse/benchmark/navngivning/", {"network": network.pk, "named": "on"}).status_code
+        == 403
+    )
+    client.force_login(admin)
+    response = client.post("/analyse/benchmark/navngivning/", {"network": network.pk, "named": "on"})
+    assert response.status_code == 302
+    assert NetworkMember.objects.get(network=network, organisation=mine).named_in_benchmarks
+    assert not NetworkMember.objects.get(network=network, organisation=other).named_in_benchmarks
+    client.post("/analyse/benchmark/navngivning/", {"network": network.pk})
+    assert not NetworkMember.objects.get(network=network, organisation=mine).named_in_benchmarks
+    foreign = network_ensure(name="Andet netværk", coordinator=coordinator, members=[other])
+    assert (
+        client.post("/analyse/benchmark/navngivning/", {"network": foreign.pk, "named": "on"}).status_code
+        == 404
+    )

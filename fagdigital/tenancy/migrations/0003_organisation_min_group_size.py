@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0002_load_danish_municipalities'),
+        ("tenancy", "0002_load_danish_municipalities"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='min_group_size',
-            field=models.PositiveSmallIntegerField(default=5, verbose_name='mindste gruppestørrelse'),
+            model_name="organisation",
+            name="min_group_size",
+            field=models.PositiveSmallIntegerField(default=5, verbose_name="mindste gruppestørrelse"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('min_group_size__gte', 5)), name='min_group_size_at_least_5'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_group_size__gte", 5)), name="min_group_size_at_least_5"
+            ),
         ),
     ]
