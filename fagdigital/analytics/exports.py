@@ -175,8 +175,8 @@ def _facts(report: Report) -> list[tuple[str, str]]:
 
 def created_text(moment: dt.datetime) -> str:
     return _("%(date)s kl. %(time)s") % {
-        "date": date_format(moment, "j. F Y"),
-        "time": date_format(moment, "H.i"),
+        "date": date_format(moment, "DATE_FORMAT"),
+        "time": date_format(moment, "TIME_FORMAT"),
     }
 
 
@@ -343,7 +343,7 @@ def gaps_table(report: Report) -> Table:
         title=_("Største gab"),
         columns=[
             *_view_column(report),
-            Column(_("Placering"), "int", 10),
+            Column(_("Nr."), "int", 10),
             Column(_("Fokusområde"), width=26),
             Column(_("Kode"), width=8),
             Column(_("Kompetence"), width=40),

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fagdigital.accounts.models import User
@@ -45,7 +46,7 @@ def answer_refusal(*, campaign: Campaign, today: dt.date) -> str:
     if campaign.accepts_answers(today=today):
         return ""
     if today < campaign.opens_on:
-        return _("Målingen åbner først %(date)s.") % {"date": campaign.opens_on.strftime("%d.%m.%Y")}
+        return _("Målingen åbner først %(date)s.") % {"date": date_format(campaign.opens_on, "DATE_FORMAT")}
     return services.closed_message()
 
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -410,7 +411,7 @@ def _check_accepts(campaign: Campaign, today: dt.date) -> None:
     if not campaign.accepts_answers(today=today):
         if today < campaign.opens_on:
             raise AnswerRefusedError(
-                _("Målingen åbner først %(date)s.") % {"date": campaign.opens_on.strftime("%d.%m.%Y")}
+                _("Målingen åbner først %(date)s.") % {"date": date_format(campaign.opens_on, "DATE_FORMAT")}
             )
         raise AnswerRefusedError(closed_message())
 

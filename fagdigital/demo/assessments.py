@@ -16,6 +16,7 @@ the knowledge test answers each item with a probability that falls with the item
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -24,7 +25,7 @@ import math
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -738,33 +739,34 @@ class WrittenRound:
 Row = tuple[Any, ...]
 
 
-def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Row]) -> int:
-    """Insert plain rows in bulk: no model instances, no pk back (see `_insert_returning_ids`).
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]) -> int:
+    """Insert plain rows in bulk: no model instances, no pk back (see `_insert_responses`).
 
     `bulk_create` builds an instance and prepares every value through the field API, which for the
     ~200,000 answer, question and evidence rows was most of the seed time; on PostgreSQL it also sends
     the rows as one huge statement, ten times slower than COPY. Here the values are already what the
-    columns take; JSON is serialised, and on SQLite dates and datetimes become its text format.
+    columns take, JSON columns included (serialised text); on SQLite dates and datetimes become its text
+    format.
     """
+    if not rows:
+        return 0
     meta = model._meta
     fields: list[models.Field[Any, Any]] = []
     for name in columns:
         model_field = meta.get_field(name)
         assert isinstance(model_field, models.Field)
         fields.append(model_field)
-    table = connection.ops.quote_name(meta.db_table)
+    ops = connection.ops
+    table = ops.quote_name(meta.db_table)
     names = ", ".join(
-        connection.ops.quote_name(name) for name in [*(f.column for f in fields), "created_at", "updated_at"]
+        ops.quote_name(name) for name in [*(f.column for f in fields), "created_at", "updated_at"]
     )
     if connection.vendor == "postgresql":
-        return _copy(table, names, rows)
-    ops = connection.ops
+        return _copy(table, names, [_copy_converter(f) for f in fields], rows)
     adapters: list[Callable[[Any], Any] | None] = []
     for model_field in fields:
         kind = model_field.get_internal_type()
-        if kind == "JSONField":
-            adapters.append(json.dumps)
-        elif kind == "DateTimeField":
+        if kind == "DateTimeField":
             adapters.append(ops.adapt_datetimefield_value)
         elif kind == "DateField":
             adapters.append(ops.adapt_datefield_value)
@@ -785,53 +787,89 @@ def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Ro
     return len(prepared)
 
 
-# COPY's text format: tab between columns, newline after a row, \N for NULL, backslash escapes.
+# COPY's text format: a tab between columns, a newline after a row, \N for NULL, backslash escapes.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_BOOLEANS = {True: "t", False: "f", None: "\\N"}
 _COPY_CHUNK = 5_000
 
 
-def _copy_value(value: Any, texts: dict[Any, str]) -> str:
-    """One value in COPY's text format (ints and strings are nearly all of them, so they come first)."""
-    kind = type(value)
-    if kind is int:
-        return str(value)
-    if kind is str:
-        return (
-            value.translate(_COPY_ESCAPES)
-            if "\\" in value or "\t" in value or "\n" in value or "\r" in value
-            else value
-        )
+def _copy_text(value: str | None) -> str:
     if value is None:
         return "\\N"
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is dict or kind is list:
-        return json.dumps(value).translate(_COPY_ESCAPES)
-    # Dates and datetimes: few distinct ones, so each is formatted once.
-    found = texts.get(value)
-    if found is None:
-        found = texts[value] = str(value)
-    return found
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
 
 
-def _copy(table: str, names: str, rows: Iterable[Row]) -> int:
+def _copy_number(value: int | None) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _copy_converter(model_field: models.Field[Any, Any]) -> Callable[[Any], str]:
+    """How one column's values are written: a plain `str` for the many non-null numbers."""
+    kind = model_field.get_internal_type()
+    if kind == "BooleanField":
+        return _COPY_BOOLEANS.__getitem__
+    if kind in {"CharField", "TextField", "SlugField", "JSONField"}:
+        return _copy_text
+    if kind in {"DateField", "DateTimeField"}:
+        texts: dict[Any, str] = {}
+
+        def moment(value: Any) -> str:
+            found = texts.get(value)
+            if found is None:
+                found = texts[value] = "\\N" if value is None else str(value)
+            return found
+
+        return moment
+    return _copy_number if model_field.null else str
+
+
+def _copy(table: str, names: str, converters: Sequence[Callable[[Any], str]], rows: Sequence[Row]) -> int:
     """COPY the rows in text format, written by hand: psycopg's per-row `write_row` cost twice as much
     as the database took to store them (millions of rows for a big municipality)."""
     now = str(timezone.now())
     tail = f"\t{now}\t{now}\n"
-    texts: dict[Any, str] = {}
-    count = 0
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        chunk: list[str] = []
-        for row in rows:
-            chunk.append("\t".join([_copy_value(value, texts) for value in row]) + tail)
-            if len(chunk) >= _COPY_CHUNK:
-                copy.write("".join(chunk))
-                count += len(chunk)
-                chunk = []
-        copy.write("".join(chunk))
-        count += len(chunk)
-    return count
+        for start in range(0, len(rows), _COPY_CHUNK):
+            copy.write(
+                "".join(
+                    [
+                        "\t".join([convert(value) for convert, value in zip(converters, row, strict=True)])
+                        + tail
+                        for row in rows[start : start + _COPY_CHUNK]
+                    ]
+                )
+            )
+    return len(rows)
+
+
+@contextlib.contextmanager
+def _references_trusted() -> Iterator[None]:
+    """While writing generated rows on PostgreSQL as a superuser: no per-row foreign-key triggers.
+
+    Every id in these rows was read from the database in the same transaction, so none can dangle
+    (the demo tests check them all with one query per foreign key). For a round of a 45,000-person
+    municipality the deferred checks of some 10 million references took longer than writing the rows.
+    Elsewhere (SQLite, an ordinary role, outside a transaction) the references are checked as usual.
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block or not _superuser():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def _superuser() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _insert_responses(campaign_id: int, columns: Sequence[str], rows: Sequence[Row]) -> list[int]:
@@ -890,6 +928,16 @@ def _write(
     survey: list[Row] = []
     evidence: list[Row] = []
     codes = dict(Competence.objects.filter(framework_id=campaign.framework_id).values_list("code", "pk"))
+    # JSON columns take serialised text; option orders and choices repeat, so each is serialised once.
+    dumped: dict[tuple[str, ...], str] = {}
+
+    def dump(keys: Sequence[str]) -> str:
+        key = tuple(keys)
+        found = dumped.get(key)
+        if found is None:
+            found = dumped[key] = json.dumps(list(keys))
+        return found
+
     sources = {
         Instrument.SELF.value: EvidenceSource.SELF.value,
         Instrument.LEADER.value: EvidenceSource.LEADER.value,
@@ -911,7 +959,7 @@ def _write(
                         observed,
                         campaign_id,
                         response_id,
-                        {},
+                        "{}",
                     )
                 )
         earned: dict[str, float] = defaultdict(float)
@@ -925,8 +973,8 @@ def _write(
                     response_id,
                     question.item.pk,
                     position,
-                    question.order,
-                    question.selected,
+                    dump(question.order),
+                    dump(question.selected),
                     question.answered,
                     correct,
                 )
@@ -954,7 +1002,7 @@ def _write(
                         observed,
                         campaign_id,
                         response_id,
-                        detail,
+                        json.dumps(detail),
                     )
                 )
         survey.extend((organisation_id, response_id, item_id, value) for item_id, value in plan.survey)
@@ -1032,7 +1080,10 @@ def _generate(
         leaders={m.person_id for m in members if m.leads},
         chiefs=set(chiefs),
     )
-    responses, submitted, evidence = _write(campaign=campaign, planned=planned, users=users, progress=report)
+    with _references_trusted():
+        responses, submitted, evidence = _write(
+            campaign=campaign, planned=planned, users=users, progress=report
+        )
     return WrittenRound(
         participants=len(members),
         responses=responses,
@@ -1186,9 +1237,27 @@ def closed_round_create(
 def estimates_and_rollups_rebuild(*, organisation: Organisation, today: dt.date) -> int:
     """After bulk rounds: the estimates from all the organisation's evidence, then the dashboards'
     rollups (the bulk rows bypassed the per-submission updates). Returns the number of estimates."""
+    analyze(BULK_TABLES)
     estimates = assessment_services.estimates_rebuild(organisation_id=organisation.pk, today=today)
+    analyze([CompetenceEstimate._meta.db_table])
     analytics_services.rollups_rebuild(organisation_id=organisation.pk, today=today)
     return estimates
+
+
+# What a round writes in bulk, and what the rebuilds join it with.
+BULK_TABLES = tuple(
+    model._meta.db_table
+    for model in (Person, Engagement, OrgUnit, Participant, Response, Answer, TestQuestion, Evidence)
+)
+
+
+def analyze(tables: Iterable[str]) -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL; autovacuum comes later, or in a test's
+    transaction never). Without them the planner takes the new rows for a handful and picks nested
+    loops that made the rollups' rebuild of the demo take minutes instead of a second."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 def history_seed(
