@@ -64,7 +64,7 @@ ITEM_BANK_PATH = Path(__file__).parent / "data" / "security_item_bank.json"
 DEFAULT_SURVEY_PATH = Path(__file__).parent / "data" / "chiefs_survey.json"
 
 # Knowledge-test score (difficulty-weighted share correct) → level; see docs/decisions/0007.
-TEST_LEVEL_THRESHOLDS: tuple[tuple[float, int], ...] = ((0.9, 4), (0.7, 3), (0.4, 2), (0.0, 1))
+TEST_LEVEL_THRESHOLDS: tuple[tuple[float, int], ...] = ((0.9, 4), (0.6, 3), (0.3, 2), (0.0, 1))
 
 
 # --- Campaigns -----------------------------------------------------------------------------------

@@ -272,7 +272,7 @@ def test_scoring_maps_difficulty_weighted_scores_to_levels(
 
 
 @pytest.mark.parametrize(
-    ("score", "level"), [(0.0, 1), (0.39, 1), (0.4, 2), (0.69, 2), (0.7, 3), (0.89, 3), (0.9, 4)]
+    ("score", "level"), [(0.0, 1), (0.29, 1), (0.3, 2), (0.59, 2), (0.6, 3), (0.89, 3), (0.9, 4)]
 )
 def test_test_level_thresholds(score: float, level: int) -> None:
     assert services.test_level(score) == level
