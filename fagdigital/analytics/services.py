@@ -14,6 +14,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fagdigital.orgs.models import OrgUnit
+
 from .models import Rollup
 
 TARGETS = """
@@ -129,37 +131,40 @@ def rollups_on_evidence_changed(
     """Recompute the cells the person counts in: their campaign unit and role, and their current unit.
 
     Runs inside the transaction that changed the evidence, so dashboards are never behind. It redoes
-    whole cells (one unit and role) rather than adding deltas, so it cannot drift from a rebuild.
+    whole cells (one unit and role) rather than adding deltas, so it cannot drift from a rebuild. The
+    units are locked first (in id order, so two submissions cannot deadlock): two people of one unit
+    submitting at once would otherwise both rewrite the same cells.
     """
     del competence_ids  # a cell holds every competence; recomputing the unit's cells covers them
     today = timezone.localdate()
     with connection.cursor() as cursor:
+        campaign_cell = None
         if campaign_id is not None:
             cursor.execute(
                 "SELECT unit_id, role_profile_code FROM assessments_participant "
                 "WHERE campaign_id = %s AND person_id = %s",
                 [campaign_id, person_id],
             )
-            row = cursor.fetchone()
-            if row is not None:
-                unit_id, code = row
-                Rollup.objects.filter(
-                    campaign_id=campaign_id, unit_id=unit_id, role_profile_code=code
-                ).delete()
-                where = (
-                    "campaign_id = %(campaign)s AND person_id IN (SELECT person_id"
-                    " FROM assessments_participant WHERE campaign_id = %(campaign)s"
-                    " AND unit_id = %(unit)s AND role_profile_code = %(code)s)"
-                )
-                params: dict[str, Any] = {"campaign": campaign_id, "unit": unit_id, "code": code}
-                cursor.execute(_campaign_sql(combined=False, where=where), params)
-                cursor.execute(_campaign_sql(combined=True, where=where), params)
+            campaign_cell = cursor.fetchone()
         cursor.execute(
             "SELECT unit_id FROM orgs_engagement WHERE person_id = %s AND start_date <= %s "
             "AND (end_date IS NULL OR end_date >= %s) ORDER BY is_primary DESC, start_date, id",
             [person_id, today, today],
         )
         current = cursor.fetchone()
+    units = sorted({row[0] for row in (campaign_cell, current) if row is not None})
+    list(OrgUnit.objects.select_for_update().filter(pk__in=units).order_by("pk").values_list("pk", flat=True))
+    if campaign_cell is not None:
+        unit_id, code = campaign_cell
+        Rollup.objects.filter(campaign_id=campaign_id, unit_id=unit_id, role_profile_code=code).delete()
+        where = (
+            "campaign_id = %(campaign)s AND person_id IN (SELECT person_id"
+            " FROM assessments_participant WHERE campaign_id = %(campaign)s"
+            " AND unit_id = %(unit)s AND role_profile_code = %(code)s)"
+        )
+        params: dict[str, Any] = {"campaign": campaign_id, "unit": unit_id, "code": code}
+        _execute(_campaign_sql(combined=False, where=where), params)
+        _execute(_campaign_sql(combined=True, where=where), params)
     if current is not None:
         rollups_refresh_current_unit(organisation_id=organisation_id, unit_id=current[0], today=today)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -246,6 +247,23 @@ def framework_competences(*, framework: Framework, role_profile_code: str) -> li
         if targeted.exists():
             competences = targeted
     return list(competences.order_by("area__position", "area__code", "position", "code"))
+
+
+@lru_cache(maxsize=512)
+def _competence_ids(framework_id: int, published_at: str, role_profile_code: str) -> frozenset[int]:
+    # Safe to keep: campaigns use published framework versions, which never change (keyed on the
+    # publication time too, so a reused id in another database cannot hit a stale entry).
+    framework = Framework.objects.get(pk=framework_id)
+    competences = framework_competences(framework=framework, role_profile_code=role_profile_code)
+    return frozenset(c.pk for c in competences)
+
+
+def answer_progress(*, response: Response, role_profile_code: str) -> tuple[int, int]:
+    """(answered, total) of a questionnaire in one small query: what the autosave status line shows."""
+    framework = response.campaign.framework
+    ids = _competence_ids(framework.pk, str(framework.published_at), role_profile_code)
+    answered = Answer.objects.filter(response=response, competence_id__in=ids).count()
+    return answered, len(ids)
 
 
 def questionnaire(*, response: Response, role_profile_code: str) -> Questionnaire:

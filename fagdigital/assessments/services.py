@@ -453,7 +453,11 @@ def answers_save(
     All answers are checked before any is written: one bad answer saves none of them.
     """
     today = today or timezone.localdate()
-    response = Response.objects.select_for_update().select_related("campaign__framework").get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("campaign__framework")
+        .get(pk=response.pk)
+    )
     _check_accepts(response.campaign, today)
     if response.instrument not in (Instrument.SELF, Instrument.LEADER):
         raise AnswerRefusedError(_("Svaret hører ikke til en vurdering."))
@@ -526,7 +530,7 @@ class SubmitResult:
 def response_submit(*, response: Response, today: dt.date | None = None) -> SubmitResult:
     """Submit a self- or leader assessment: its answers become evidence. Repeating it changes nothing."""
     today = today or timezone.localdate()
-    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    response = Response.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=response.pk)
     _check_accepts(response.campaign, today)
     if response.is_submitted and not response.changed_since_submit:
         return SubmitResult(response=response, applied=False)
@@ -619,7 +623,11 @@ def test_competences(*, campaign: Campaign) -> list[Competence]:
 def test_start(*, response: Response, today: dt.date | None = None) -> list[TestQuestion]:
     """Draw the person's questions once (stratified by difficulty per competence); later calls reuse them."""
     today = today or timezone.localdate()
-    response = Response.objects.select_for_update().select_related("campaign__framework").get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("campaign__framework")
+        .get(pk=response.pk)
+    )
     existing = list(response.questions.select_related("item"))
     if existing or response.is_submitted:
         return existing
@@ -657,7 +665,7 @@ def test_answer_save(
     *, response: Response, question: TestQuestion, selected: Iterable[str], today: dt.date | None = None
 ) -> TestQuestion:
     today = today or timezone.localdate()
-    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    response = Response.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=response.pk)
     _check_accepts(response.campaign, today)
     if response.is_submitted:
         raise AnswerRefusedError(_("Testen er indsendt, og svarene kan ikke ændres."))
@@ -684,7 +692,7 @@ def test_level(score: float) -> int:
 def test_submit(*, response: Response, today: dt.date | None = None) -> SubmitResult:
     """Score the test on the server: one evidence row per competence with the score behind the level."""
     today = today or timezone.localdate()
-    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    response = Response.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=response.pk)
     if response.is_submitted:
         return SubmitResult(response=response, applied=False)
     _check_accepts(response.campaign, today)
@@ -741,7 +749,7 @@ def survey_answer_save(
     *, response: Response, item: SurveyItem, value: int | None, today: dt.date | None = None
 ) -> SurveyAnswer:
     today = today or timezone.localdate()
-    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    response = Response.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=response.pk)
     _check_accepts(response.campaign, today)
     if item.campaign_id != response.campaign_id or response.instrument != Instrument.CHIEFS:
         raise AnswerRefusedError(_("Spørgsmålet hører ikke til målingen."))

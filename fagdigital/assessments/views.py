@@ -102,29 +102,35 @@ def self_area(request: HttpRequest, actor: Actor, campaign_id: int, area_id: int
 @require_POST
 @actor_required()
 def self_save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    participant, response, questionnaire = _self_context(actor, campaign_id)
+    # The hot path of autosave: no questionnaire is built, only the answers and the progress count.
+    participant = selectors.get_participation_for_user(actor=actor, campaign_id=campaign_id)
+    if not participant.campaign.uses(Instrument.SELF):
+        raise Http404
+    campaign = participant.campaign
+    response = services.response_get_or_create(
+        campaign=campaign, instrument=Instrument.SELF, respondent=actor.user, subject=participant.person
+    )
+    code = participant.role_profile_code
     try:
         response = services.answers_save(response=response, levels=posted_levels(request))
     except ValidationError as error:
         if request.htmx:  # type: ignore[attr-defined]
+            answered, total = selectors.answer_progress(response=response, role_profile_code=code)
             return save_status_response(
                 request,
                 saved_at=response.saved_at,
-                answered=questionnaire.answered,
-                total=questionnaire.total,
+                answered=answered,
+                total=total,
                 error=error.messages[0],
                 status=409,
             )
         messages.error(request, error.messages[0])
         return redirect(request.POST.get("back") or reverse("assessments:self_start", args=[campaign_id]))
-    questionnaire = selectors.questionnaire(
-        response=response, role_profile_code=participant.role_profile_code
-    )
     if request.htmx:  # type: ignore[attr-defined]
-        return save_status_response(
-            request, saved_at=response.saved_at, answered=questionnaire.answered, total=questionnaire.total
-        )
+        answered, total = selectors.answer_progress(response=response, role_profile_code=code)
+        return save_status_response(request, saved_at=response.saved_at, answered=answered, total=total)
     messages.success(request, _("Dine svar er gemt."))
+    questionnaire = selectors.questionnaire(response=response, role_profile_code=code)
     next_area = request.POST.get("next_area", "")
     if next_area.isdigit() and questionnaire.area_by_id(int(next_area)) is not None:
         return redirect("assessments:self_area", campaign_id=campaign_id, area_id=int(next_area))

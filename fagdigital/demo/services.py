@@ -1,4 +1,5 @@
-"""Demo data: Demo Kommune and Nabo Kommune with one login per role, and large synthetic municipalities.
+"""Demo data: Demo Kommune, Nabo Kommune and a network of fictional ones with one login per role, and large
+synthetic municipalities.
 
 People, units, engagements and leaders are written only through the people import
 (`people_import_apply`), the same path a municipality's own HR file takes.
@@ -25,16 +26,15 @@ from fagdigital.frameworks.services import organisation_onboard
 from fagdigital.orgs.models import Person
 from fagdigital.orgs.people_import import ImportRow
 from fagdigital.orgs.services import ImportSummary, people_import_apply, person_link_user
-from fagdigital.tenancy.models import Organisation, OrganisationKind, Role
+from fagdigital.tenancy.models import Network, NetworkMember, Organisation, OrganisationKind, Role
 from fagdigital.tenancy.services import (
     MUNICIPALITIES_CSV,
     membership_grant,
-    municipalities_load,
     network_ensure,
     organisation_ensure,
 )
 
-from .assessments import HistoryRequest, OpenRequest, RoundsResult, rounds_seed
+from .assessments import HistoryRequest, OpenRequest, Profile, RoundsResult, rounds_seed
 from .generator import demo_rows, generate_rows, nabo_rows
 from .models import SeedFingerprint
 from .names import ascii_fold
@@ -42,15 +42,72 @@ from .names import ascii_fold
 DEMO_KOMMUNEKODE = "0999"
 NABO_KOMMUNEKODE = "0998"
 GENERATED_KOMMUNEKODE = "0997"
-DEMO_CODES = frozenset({DEMO_KOMMUNEKODE, NABO_KOMMUNEKODE})
 DEMO_REGION = "Region Midtjylland"
 DEMO_PASSWORD = "demo"  # noqa: S105 -- the demo's documented password; seeding refuses to run without DEBUG
 LOGIN_DOMAIN = "demo.fagdigital.dk"
 PROVIDER_NAME = "Demo Professionshøjskole"
 NETWORK_OPERATOR_NAME = "Demo Kommunenetværk"
 NETWORK_NAME = "Demo-netværket"
-# Real municipalities in the demo network (membership rows only): Aarhus, Odense, Aalborg, Vejle, Herning.
-NETWORK_MUNICIPALITIES = ("0751", "0461", "0851", "0630", "0657")
+
+
+@dataclass(frozen=True)
+class NetworkMunicipality:
+    """A fictional municipality in the demo network: generated staff and a closed round with results,
+    so the network's benchmark and chiefs' indicators have five and more organisations with data."""
+
+    kommunekode: str  # fictional: unused by Denmark's 98 and by the generator's and benchmarks' defaults
+    name: str
+    region: str
+    employees: int
+    seed: int
+    named_in_benchmarks: bool  # two of them chose to be named; the others are anonymous in the network
+    profile: Profile  # what sets its results apart, so the benchmark has spread
+
+
+NETWORK_MUNICIPALITIES = (
+    NetworkMunicipality(
+        "0993",
+        "Fjordby Kommune",
+        "Region Nordjylland",
+        employees=420,
+        seed=93,
+        named_in_benchmarks=True,
+        # Ahead on data security after a campaign, and its chiefs know it.
+        profile=Profile(levels={"DS": 0.4, "BK": 0.1}, self_rate=0.87, survey_shift=0.7),
+    ),
+    NetworkMunicipality(
+        "0992",
+        "Skovlund Kommune",
+        "Region Syddanmark",
+        employees=360,
+        seed=92,
+        named_in_benchmarks=True,
+        # Behind on security and digital leadership; its chiefs are sceptical.
+        profile=Profile(levels={"DS": -0.4, "DL": -0.3}, self_rate=0.7, survey_shift=-0.6),
+    ),
+    NetworkMunicipality(
+        "0991",
+        "Åmark Kommune",
+        "Region Midtjylland",
+        employees=300,
+        seed=91,
+        named_in_benchmarks=False,
+        # Strong on everyday tools and already trying AI.
+        profile=Profile(levels={"BK": 0.35, "BK9": 0.4, "DL": 0.2}, self_rate=0.8, survey_shift=0.25),
+    ),
+    NetworkMunicipality(
+        "0990",
+        "Bakkedal Kommune",
+        "Region Sjælland",
+        employees=260,
+        seed=90,
+        named_in_benchmarks=False,
+        # Behind on the tools, about average elsewhere.
+        profile=Profile(levels={"BK": -0.35, "DS": -0.1}, self_rate=0.66, survey_shift=-0.25),
+    ),
+)
+NETWORK_CODES = frozenset(m.kommunekode for m in NETWORK_MUNICIPALITIES)
+DEMO_CODES = frozenset({DEMO_KOMMUNEKODE, NABO_KOMMUNEKODE, *NETWORK_CODES})
 # Bump when the seeding changes in a way the rows do not show, so existing demo databases are refreshed.
 SEED_VERSION = "1"
 
@@ -101,9 +158,9 @@ class GenerateResult:
 
 
 def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None) -> DemoSeedResult:
-    """Build Demo Kommune, Nabo Kommune, a provider, a network, the demo logins and the assessment
-    rounds (a closed spring round with results in both municipalities, an open one in Demo Kommune).
-    Idempotent.
+    """Build Demo Kommune, Nabo Kommune, four fictional municipalities of a few hundred people each, a
+    provider, a network of the six, the demo logins and the assessment rounds (a closed spring round
+    with results in every municipality, an open one in Demo Kommune). Idempotent.
 
     An organisation whose rows are unchanged since the last run (same fingerprint) is not imported
     again, and its closed round is not regenerated, so a second run writes nothing and takes a moment;
@@ -118,25 +175,36 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
     with transaction.atomic():
         demo = _municipality(kommunekode=DEMO_KOMMUNEKODE, name="Demo Kommune", region=DEMO_REGION)
         nabo = _municipality(kommunekode=NABO_KOMMUNEKODE, name="Nabo Kommune", region=DEMO_REGION)
+        network = [
+            (member, _municipality(kommunekode=member.kommunekode, name=member.name, region=member.region))
+            for member in NETWORK_MUNICIPALITIES
+        ]
         seeded = (
             _import_once(organisation=demo, key="demo", rows=demo_people, today=today, progress=progress),
             _import_once(organisation=nabo, key="demo", rows=nabo_people, today=today, progress=progress),
+            *(
+                _import_once(
+                    organisation=organisation,
+                    key="demo",
+                    rows=network_rows(member),
+                    today=today,
+                    progress=progress,
+                )
+                for member, organisation in network
+            ),
         )
         frameworks = {
             municipality.pk: organisation_onboard(organisation=municipality).framework
-            for municipality in (demo, nabo)
+            for municipality in (demo, nabo, *(organisation for _member, organisation in network))
         }
         provider = organisation_ensure(kind=OrganisationKind.EDUCATION_PROVIDER, name=PROVIDER_NAME)
         operator = organisation_ensure(kind=OrganisationKind.NETWORK_OPERATOR, name=NETWORK_OPERATOR_NAME)
-        network_ensure(
-            name=NETWORK_NAME,
-            coordinator=operator,
-            members=[demo, nabo, *_real_municipalities(NETWORK_MUNICIPALITIES)],
-        )
+        _network(operator=operator, demo=demo, nabo=nabo, members=network)
         created = _demo_logins(demo=demo, nabo=nabo, provider=provider, operator=operator, rows=demo_people)
         rounds = _assessment_rounds(
             demo=demo,
             nabo=nabo,
+            network=[organisation for _member, organisation in network],
             frameworks=frameworks,
             today=today or timezone.localdate(),
             progress=progress,
@@ -162,12 +230,39 @@ def _municipality(*, kommunekode: str, name: str, region: str) -> Organisation:
     )
 
 
-def _real_municipalities(codes: Sequence[str]) -> list[Organisation]:
-    found = list(Organisation.objects.filter(kommunekode__in=codes).order_by("kommunekode"))
-    if len(found) < len(codes):
-        municipalities_load()
-        found = list(Organisation.objects.filter(kommunekode__in=codes).order_by("kommunekode"))
-    return found
+def network_rows(member: NetworkMunicipality) -> list[ImportRow]:
+    """A network municipality's staff: a small generated municipality (departments, areas, teams)."""
+    return generate_rows(
+        employees=member.employees,
+        seed=member.seed,
+        depth=4,
+        email_domain=ascii_fold(member.name).lower().replace(" ", "") + ".dk",
+        external_id_prefix=f"demo-{member.kommunekode}",
+        first_employee_number=100001,
+    )
+
+
+def _network(
+    *,
+    operator: Organisation,
+    demo: Organisation,
+    nabo: Organisation,
+    members: Sequence[tuple[NetworkMunicipality, Organisation]],
+) -> Network:
+    """The demo network: the two demo municipalities and the fictional ones, which alone have data.
+
+    Members from earlier demo versions (real municipalities, which the demo must not invent results
+    for) are removed; the naming choices are set as NETWORK_MUNICIPALITIES says (no write if they are)."""
+    organisations = [demo, nabo, *(organisation for _member, organisation in members)]
+    network = network_ensure(name=NETWORK_NAME, coordinator=operator, members=organisations)
+    NetworkMember.objects.filter(network=network).exclude(organisation__in=organisations).delete()
+    named = {organisation.pk for member, organisation in members if member.named_in_benchmarks}
+    anonymous = {organisation.pk for organisation in organisations} - named
+    for ids, choice in ((named, True), (anonymous, False)):
+        NetworkMember.objects.filter(network=network, organisation_id__in=ids).exclude(
+            named_in_benchmarks=choice
+        ).update(named_in_benchmarks=choice)
+    return network
 
 
 def rows_fingerprint(*, organisation: Organisation, rows: Sequence[ImportRow]) -> str:
@@ -283,11 +378,12 @@ def _assessment_rounds(
     *,
     demo: Organisation,
     nabo: Organisation,
+    network: Sequence[Organisation],
     frameworks: dict[int, Framework],
     today: dt.date,
     progress: Progress | None,
 ) -> RoundsResult:
-    """Last spring's closed round in both municipalities and, in Demo Kommune, an open round.
+    """Last spring's closed round in every demo municipality and, in Demo Kommune, an open round.
 
     The demo logins of Demo Kommune answered last spring (so their feedback pages have results) and
     have not answered the open round yet (so they can try it).
@@ -304,6 +400,16 @@ def _assessment_rounds(
         history=[
             HistoryRequest(demo, frameworks[demo.pk], _people_fingerprint(demo), hr, logins),
             HistoryRequest(nabo, frameworks[nabo.pk], _people_fingerprint(nabo), admin),
+            *(
+                HistoryRequest(
+                    organisation,
+                    frameworks[organisation.pk],
+                    _people_fingerprint(organisation),
+                    admin=None,
+                    profile=member.profile,
+                )
+                for member, organisation in zip(NETWORK_MUNICIPALITIES, network, strict=True)
+            ),
         ],
         open_round=OpenRequest(
             organisation=demo,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +113,34 @@ def test_a_rollup_counts_levels_and_targets(team: Team, make_campaign: Callable[
     assert combined.people == 5
     current = Rollup.objects.get(campaign=None, source="estimate", competence=competence, unit=team.unit)
     assert current.people == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_of_one_unit_submitting_at_once_keep_the_rollups_exact(
+    team: Team, make_campaign: Callable[..., Campaign]
+) -> None:
+    """Concurrent submissions rewrite the same cells; the unit lock keeps them from colliding."""
+    campaign = make_campaign()
+    competences = assessment_selectors.questionnaire_competences(
+        campaign=campaign, role_profile_code="sosu-assistent"
+    )
+    responses = []
+    for user, person in zip(team.users, team.members, strict=True):
+        response = assessment_services.response_get_or_create(
+            campaign=campaign, instrument=Instrument.SELF, respondent=user, subject=person
+        )
+        assessment_services.answers_save(response=response, levels={c.pk: 2 for c in competences})
+        responses.append(response)
+
+    def submit(response: Any) -> None:
+        try:
+            assessment_services.response_submit(response=response)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(submit, responses))
+    incremental = snapshot(team)
+    services.rollups_rebuild(organisation_id=team.organisation.pk)
+    assert snapshot(team) == incremental
+    assert Rollup.objects.filter(campaign=campaign, source="self", unit=team.unit).first().people == 6
