@@ -367,7 +367,7 @@ def measure_heatmap(setup: Setup, label: str, unit: OrgUnit | None, *, runs: int
         "value": round(value * 1000, 1),
         "unit": "ms",
         "baseline": round(baseline * 1000, 1),
-        "ratio": round(baseline / value, 1) if value else None,
+        "ratio": _ratio(baseline, value),
     }
 
 
@@ -398,7 +398,7 @@ def measure_rebuild(setup: Setup, *, runs: int) -> dict[str, Any]:
         "value": round(value, 2),
         "unit": "s",
         "baseline": round(baseline, 3),
-        "ratio": round(value / baseline, 1) if baseline else None,
+        "ratio": _ratio(value, baseline),
     }
 
 
@@ -449,8 +449,15 @@ def measure_incremental(setup: Setup, *, people: int, seed: int) -> dict[str, An
         "value": round(value * 1000, 1),
         "unit": "ms",
         "baseline": round(baseline * 1000, 2),
-        "ratio": round(value / baseline, 1) if baseline else None,
+        "ratio": _ratio(value, baseline),
     }
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    if not denominator:
+        return None
+    ratio = numerator / denominator
+    return round(ratio, 1) if ratio >= 10 else round(ratio, 2)
 
 
 def _verdict(name: str, entry: dict[str, Any]) -> str:

@@ -14,10 +14,11 @@ three times, each with the same number of simulated users (50 by default, all st
    the full middleware stack, without a session, no think time;
 2. mix: questionnaire pages and their autosaves without think time, for the throughput (this also
    warms every worker before the flow);
-3. flow: employees going through the whole self-assessment with 0.5-2 s think time between steps (a
-   real person takes far longer, so 50 simulated employees load the server like several hundred): the
-   intro page, each focus area's questionnaire page, one autosave per answer (the growing form, as
-   htmx posts it), the review page, the submission and the feedback page; then the next person.
+3. flow: employees (arriving over 10 s) going through the whole self-assessment with 0.5-2 s think
+   time between steps (a real person takes far longer, so 50 simulated employees load the server like
+   several hundred): the intro page, each focus area's questionnaire page, one autosave per answer
+   (the growing form, as htmx posts it), the review page, the submission and the feedback page; then
+   the next person.
 
 Before the load, one more person goes through the self-assessment in-process with Django's test client
 and the queries and time of each request are printed (no load, test settings). After each phase the
@@ -101,6 +102,7 @@ IMMEDIATE_TASKS_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 FLOW_ROWS = ("intro", "questionnaire page", "autosave", "review page", "submit", "feedback page")
 MIX_ROWS = ("questionnaire page", "autosave")
 SERVER_START_SECONDS = 60
+FLOW_RAMP_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ class Phase:
 
     @property
     def failed(self) -> int:
-        return sum(row.failures for name, row in self.rows.items() if name != "Aggregated")
+        row = self.rows.get("Aggregated")
+        return row.failures if row is not None else 0
 
     def rps(self, names: tuple[str, ...]) -> float:
         return sum(self.rows[name].rps for name in names if name in self.rows)
@@ -468,6 +471,7 @@ def locust(
     plan_path: Path,
     out_dir: Path,
     server_pid: int,
+    ramp_seconds: float = 0.0,
 ) -> Phase:
     """Run locust headless in a subprocess (gevent must not patch this process) and read its CSV."""
     prefix = out_dir / phase
@@ -476,7 +480,8 @@ def locust(
         f"--locustfile={LOCUSTFILE}",
         "--headless",
         f"--users={users}",
-        f"--spawn-rate={users}",  # all at once: statistics cover the whole run
+        # All at once for the closed-loop phases; the flow's people arrive over a few seconds, as people do.
+        f"--spawn-rate={users / ramp_seconds if ramp_seconds else users}",
         f"--run-time={seconds}s",
         f"--host={host}",
         f"--csv={prefix}",
@@ -548,7 +553,7 @@ def entry(value: float | None, unit: str, baseline: float | None) -> dict[str, A
     return {"value": value, "unit": unit, "baseline": baseline, "ratio": ratio}
 
 
-def offered_rate(flow: Phase, *, users: int, think: float) -> float:
+def offered_rate(flow: Phase, *, users: float, think: float) -> float:
     """Requests per second the flow's users would make if the server answered at once: every request
     but the intro page and the feedback page (which follow a redirect or a new person) comes after one
     think time."""
@@ -580,6 +585,8 @@ def run(
     **_ignored: Any,
 ) -> dict[str, dict[str, Any]]:
     server_database_url()  # fail early without PostgreSQL
+    if participants < 2 * users:
+        raise ValueError(f"participants ({participants}) must be at least twice the users ({users})")
     busy = machine_busy_cores()
     if busy is not None and busy > 0.25:
         print(
@@ -629,7 +636,7 @@ def run(
         log_path=log_path,
     ) as (host, server_pid):
 
-        def load(phase: str, user_class: str, seconds: int) -> Phase:
+        def load(phase: str, user_class: str, seconds: int, ramp_seconds: float = 0.0) -> Phase:
             return locust(
                 phase=phase,
                 user_class=user_class,
@@ -639,6 +646,7 @@ def run(
                 plan_path=plan_path,
                 out_dir=out_dir,
                 server_pid=server_pid,
+                ramp_seconds=ramp_seconds,
             )
 
         baseline = load("baseline", "BaselineUser", baseline_seconds)
@@ -646,13 +654,15 @@ def run(
         # The mix before the flow: it also warms every worker's templates for the pages both use.
         mix = load("mix", "MixUser", mix_seconds)
         print_phase(mix, MIX_ROWS)
-        flow = load("flow", "EmployeeUser", flow_seconds)
+        flow = load("flow", "EmployeeUser", flow_seconds, ramp_seconds=FLOW_RAMP_SECONDS)
         print_phase(flow, FLOW_ROWS)
 
     baseline_p95 = p95(baseline, "baseline")
     baseline_rps = round(baseline.rps(("baseline",)), 1)
     flow_rps = round(flow.rps(FLOW_ROWS), 1)
-    offered = round(offered_rate(flow, users=users, think=(think_min + think_max) / 2), 1)
+    # On average over the phase, users were running for all but half the ramp.
+    running = users * (1 - FLOW_RAMP_SECONDS / (2 * flow_seconds)) if flow_seconds else 0
+    offered = round(offered_rate(flow, users=running, think=(think_min + think_max) / 2), 1)
     submitted = flow.rows["submit"].requests if "submit" in flow.rows else 0
     print(
         f"    flow: {submitted} submissions, {flow_rps} req/s of the {offered} req/s the users would make "

@@ -183,7 +183,7 @@ class Respondent(FastHttpUser):
         if form is None or not form.questions:
             self.environment.events.request.fire(
                 request_type="PARSE",
-                name="questionnaire page",
+                name="questionnaire form",
                 response_time=0,
                 response_length=0,
                 exception=RuntimeError("no autosaving form with questions on the page"),

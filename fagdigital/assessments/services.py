@@ -554,30 +554,39 @@ def _evidence_from_answers(response: Response, today: dt.date) -> None:
     answers = list(Answer.objects.filter(response=response))
     current = {e.competence_id: e for e in Evidence.objects.filter(response=response)}
     touched: set[int] = set()
+    new: list[Evidence] = []
+    changed: list[Evidence] = []
+    gone: list[int] = []
     for answer in answers:
         existing = current.get(answer.competence_id)
         if answer.level is None:
             if existing is not None:
-                existing.delete()
+                gone.append(existing.pk)
                 touched.add(answer.competence_id)
             continue
         if existing is None:
-            Evidence.objects.create(
-                organisation_id=response.organisation_id,
-                person_id=response.subject_id,
-                competence_id=answer.competence_id,
-                source=source,
-                level=answer.level,
-                observed_on=today,
-                campaign_id=response.campaign_id,
-                response=response,
+            new.append(
+                Evidence(
+                    organisation_id=response.organisation_id,
+                    person_id=response.subject_id,
+                    competence_id=answer.competence_id,
+                    source=source,
+                    level=answer.level,
+                    observed_on=today,
+                    campaign_id=response.campaign_id,
+                    response=response,
+                )
             )
         elif existing.level != answer.level or existing.observed_on != today:
-            existing.level, existing.observed_on = answer.level, today
-            existing.save(update_fields=["level", "observed_on", "updated_at"])
+            existing.level, existing.observed_on, existing.updated_at = answer.level, today, timezone.now()
+            changed.append(existing)
         else:
             continue
         touched.add(answer.competence_id)
+    # Estimates built on withdrawn answers go with their evidence (cascade) and are rebuilt below.
+    Evidence.objects.filter(pk__in=gone).delete()
+    Evidence.objects.bulk_create(new)
+    Evidence.objects.bulk_update(changed, ["level", "observed_on", "updated_at"])
     if touched:
         estimates_recompute(person_id=response.subject_id, competence_ids=touched, today=today)
         _evidence_changed(response, touched)
@@ -807,13 +816,16 @@ def estimates_recompute(
         e.competence_id: e
         for e in CompetenceEstimate.objects.filter(person_id=person_id, competence_id__in=ids)
     }
+    new: list[CompetenceEstimate] = []
+    changed: list[CompetenceEstimate] = []
+    gone: list[int] = []
     for competence_id in ids:
         by_source = latest.get(competence_id, {})
         chosen = _choose({s: (e.pk, e.level, e.observed_on) for s, e in by_source.items()})
         estimate = existing.get(competence_id)
         if chosen is None:
             if estimate is not None:
-                estimate.delete()
+                gone.append(estimate.pk)
             continue
         source, _row, flag = chosen
         evidence_row = by_source[source]
@@ -825,16 +837,25 @@ def estimates_recompute(
             "calibration_flag": flag,
         }
         if estimate is None:
-            CompetenceEstimate.objects.create(
-                organisation_id=evidence_row.organisation_id,
-                person_id=person_id,
-                competence_id=competence_id,
-                **values,
+            new.append(
+                CompetenceEstimate(
+                    organisation_id=evidence_row.organisation_id,
+                    person_id=person_id,
+                    competence_id=competence_id,
+                    **values,
+                )
             )
         elif any(getattr(estimate, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(estimate, key, value)
-            estimate.save()
+            estimate.updated_at = timezone.now()
+            changed.append(estimate)
+    CompetenceEstimate.objects.filter(pk__in=gone).delete()
+    CompetenceEstimate.objects.bulk_create(new)
+    CompetenceEstimate.objects.bulk_update(changed, [*ESTIMATE_FIELDS, "updated_at"])
+
+
+ESTIMATE_FIELDS = ("level", "source", "evidence", "observed_on", "calibration_flag")
 
 
 def _choose(latest: dict[str, tuple[int, int, dt.date]]) -> tuple[str, tuple[int, int, dt.date], bool] | None:

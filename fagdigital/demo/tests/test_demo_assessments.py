@@ -1,24 +1,22 @@
 """The demo's assessment rounds: a closed spring round with realistic results and an open round.
 
-Seeding the demo takes seconds, so the module seeds it once inside a transaction that is rolled back
-at the end; every test runs in its own savepoint on top of it.
+The demo is seeded once for the package (conftest.py); every test runs in its own savepoint on top of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 from statistics import mean
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
 from fagdigital.accounts.models import User
+from fagdigital.analytics import selectors
 from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import (
     Answer,
@@ -37,38 +35,47 @@ from fagdigital.assessments.models import (
 )
 from fagdigital.assessments.selectors import leader_team
 from fagdigital.demo.assessments import (
+    ClosedRound,
     CompetenceInfo,
     ItemInfo,
     Member,
     Planner,
     RoundSpec,
+    _insert,
+    closed_round_create,
+    estimates_and_rollups_rebuild,
     history_seed,
     rounds_for,
 )
-from fagdigital.demo.services import DEMO_KOMMUNEKODE, NABO_KOMMUNEKODE, demo_seed, login_email
-from fagdigital.frameworks.models import Framework, FrameworkStatus, RoleTarget
+from fagdigital.demo.services import (
+    DEMO_KOMMUNEKODE,
+    NABO_KOMMUNEKODE,
+    demo_seed,
+    login_email,
+    municipality_generate,
+)
+from fagdigital.frameworks.models import Competence, Framework, FrameworkStatus, RoleTarget
 from fagdigital.orgs.models import OrgUnit, Person, UnitLeader
 from fagdigital.tenancy.actor import Actor
-from fagdigital.tenancy.models import Membership, Organisation
+from fagdigital.tenancy.models import Membership, Organisation, Role
 
 TODAY = timezone.localdate()
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The demo, seeded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(DEBUG=True):
-            demo_seed()
-        # Check the deferred foreign keys now, once: otherwise every test's rollback checks them again.
-        connection.check_constraints()
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def demo(seeded: None, db: None) -> Organisation:
+def demo(seeded_demo: str, db: None) -> Organisation:
+    """Demo Kommune, in the package's seeded demo (see conftest.py)."""
     return Organisation.objects.get(kommunekode=DEMO_KOMMUNEKODE)
+
+
+def admin_actor(organisation: Organisation) -> Actor:
+    """The demo's HR consultant in Demo Kommune; for other organisations any of their users as admin."""
+    if organisation.kommunekode == DEMO_KOMMUNEKODE:
+        user = User.objects.get(email=login_email("hr"))
+    else:
+        user = User.objects.filter(memberships__organisation=organisation).order_by("pk").first()
+    assert user is not None
+    return Actor(user=user, organisation=organisation, roles=frozenset({Role.COMPETENCE_ADMIN}))
 
 
 def closed(organisation: Organisation) -> Campaign:
@@ -121,9 +128,11 @@ def test_seeding_again_adds_nothing_and_is_cheap(
     demo: Organisation, django_assert_max_num_queries: Any
 ) -> None:
     before = counts()
-    assert before["Campaign"] == 3  # spring in both municipalities, the open round in Demo Kommune
-    # Reads only: fingerprints, the logins and a couple of reads per round (75 at the time of writing).
-    with override_settings(DEBUG=True), django_assert_max_num_queries(80):
+    # Spring in the two demo and the four network municipalities, the open round in Demo Kommune.
+    assert before["Campaign"] == 7
+    # Reads only: fingerprints, onboarding checks, the logins and a couple of reads per round; about
+    # 15 per municipality (137 at the time of writing).
+    with override_settings(DEBUG=True), django_assert_max_num_queries(145):
         result = demo_seed()
     assert counts() == before
     assert result.rounds is not None
@@ -355,6 +364,134 @@ def test_nabo_has_a_closed_round_with_results(demo: Organisation) -> None:
     assert not Evidence.objects.filter(campaign=campaign).exclude(organisation=nabo).exists()
     respondents = Response.objects.filter(campaign=campaign).values("respondent")
     assert not Membership.objects.filter(user__in=respondents).exclude(organisation=nabo).exists()
+
+
+# --- what the dashboards show ----------------------------------------------------------------------
+
+
+def _shown_cells_cover_k_or_nobody(view: selectors.Heatmap) -> None:
+    for row in view.rows:
+        for cell in row.cells:
+            if not cell.hidden:
+                assert cell.people == 0 or (cell.people or 0) >= view.k, (row.label, cell.competence.code)
+
+
+def test_dashboards_hide_small_teams(demo: Organisation) -> None:
+    administration = OrgUnit.objects.get(organisation=demo, name="Administration")
+    view = selectors.heatmap(
+        actor=admin_actor(demo), unit=administration, filters=selectors.Filters(campaign=closed(demo))
+    )
+    rows = {row.label: row for row in view.rows}
+    for name in ("Informationssikkerhed", "Kommunikation"):  # 3 and 4 people
+        # Hidden, or a zero (nobody with that target there: a zero hides nobody).
+        assert all(cell.hidden or cell.people == 0 for cell in rows[name].cells), name
+        assert any(cell.reason == "small" for cell in rows[name].cells), name
+    _shown_cells_cover_k_or_nobody(view)
+
+
+def test_dashboards_show_leaders_behind_their_staff(demo: Organisation) -> None:
+    view = selectors.heatmap(
+        actor=admin_actor(demo), unit=None, filters=selectors.Filters(campaign=closed(demo), rows="roles")
+    )
+    column = {cell.competence.code: index for index, cell in enumerate(view.rows[0].cells)}
+    leaders = next(row for row in view.rows if row.key == "leder")
+    staff = [row for row in view.rows[1:] if row.key not in {"leder", "chef-direktoer", "-"}]
+    assert len(staff) >= 5
+    # AI tools, digital collaboration and MFA: the first-line leaders are behind every staff group.
+    for code in ("BK7", "BK9", "DS8"):
+        share = leaders.cells[column[code]].share
+        assert share is not None, code
+        others = [row.cells[column[code]].share for row in staff]
+        assert all(share < other for other in others if other is not None), code
+    _shown_cells_cover_k_or_nobody(view)
+
+
+def test_dashboards_show_security_gaps_in_home_care(demo: Organisation) -> None:
+    social = OrgUnit.objects.get(organisation=demo, name="Social og Sundhed")
+    view = selectors.heatmap(
+        actor=admin_actor(demo),
+        unit=social,
+        filters=selectors.Filters(campaign=closed(demo), area_code="DS"),
+    )
+    rows = {row.label: row for row in view.rows}
+    home_care = [cell.share for cell in rows["Hjemmeplejen"].cells if cell.share is not None]
+    others = [
+        cell.share
+        for row in view.rows[1:]
+        if row.label != "Hjemmeplejen"
+        for cell in row.cells
+        if cell.share is not None
+    ]
+    assert len(home_care) >= 6
+    assert mean(home_care) < mean(others) - 10
+    assert any(cell.band == "low" for cell in rows["Hjemmeplejen"].cells)
+
+
+# --- a closed round for any organisation (the analytics benchmark) ---------------------------------
+
+
+def test_closed_rounds_for_any_organisation(db: None) -> None:
+    org = municipality_generate(employees=300, seed=5, kommunekode="0996", name="Prøve Kommune").organisation
+    framework = Framework.objects.get(organisation=org, status=FrameworkStatus.PUBLISHED)
+    first = ClosedRound(name="Runde 1", opens_on=dt.date(2025, 3, 3), closes_on=dt.date(2025, 4, 4))
+    second = ClosedRound(
+        name="Runde 2",
+        opens_on=dt.date(2026, 3, 2),
+        closes_on=dt.date(2026, 4, 3),
+        growth={"DS": 1.0},
+    )
+    written = [
+        closed_round_create(organisation=org, framework=framework, round_=round_, on=TODAY)
+        for round_ in (first, second)
+    ]
+    assert all(seeded.created and seeded.written for seeded in written)
+    campaigns = list(Campaign.objects.filter(organisation=org).order_by("opens_on"))
+    assert [(c.name, c.status, c.opens_on, c.closes_on) for c in campaigns] == [
+        ("Runde 1", CampaignStatus.CLOSED, first.opens_on, first.closes_on),
+        ("Runde 2", CampaignStatus.CLOSED, second.opens_on, second.closes_on),
+    ]
+    for campaign in campaigns:
+        assert Participant.objects.filter(campaign=campaign).count() == 300
+        days = set(Evidence.objects.filter(campaign=campaign).values_list("observed_on", flat=True))
+        assert days and all(campaign.opens_on <= day <= campaign.closes_on for day in days)
+    security = [
+        mean(
+            Evidence.objects.filter(
+                campaign=campaign, source=EvidenceSource.TEST, competence__area__code="DS"
+            ).values_list("level", flat=True)
+        )
+        for campaign in campaigns
+    ]
+    assert security[1] > security[0] + 0.3  # the growth shows
+    estimates = estimates_and_rollups_rebuild(organisations=[org], today=TODAY)
+    assert estimates[org.name] > 0
+    for campaign in campaigns:
+        view = selectors.heatmap(
+            actor=admin_actor(org), unit=None, filters=selectors.Filters(campaign=campaign)
+        )
+        assert any(cell.people for cell in view.rows[0].cells)
+
+
+def test_bulk_rows_keep_awkward_text(demo: Organisation) -> None:
+    """Written by hand in COPY's text format on PostgreSQL: tabs, newlines and backslashes survive."""
+    campaign = closed(demo)
+    # A self-assessment left as a draft half-way, so some competence has no answer yet.
+    response = Response.objects.filter(
+        campaign=campaign, instrument=Instrument.SELF, status=ResponseStatus.DRAFT
+    ).first()
+    assert response is not None
+    answered = Answer.objects.filter(response=response).values("competence")
+    competence = Competence.objects.filter(framework=campaign.framework).exclude(pk__in=answered).first()
+    assert competence is not None
+    text = "Tab\there, a new\nline, a back\\slash \\N and æøå"
+    inserted = _insert(
+        Answer,
+        ("organisation_id", "response_id", "competence_id", "level", "comment"),
+        [(demo.pk, response.pk, competence.pk, None, text)],
+    )
+    assert inserted == 1
+    answer = Answer.objects.get(response=response, competence=competence)
+    assert (answer.comment, answer.level) == (text, None)
 
 
 # --- the open round --------------------------------------------------------------------------------

@@ -1,32 +1,44 @@
-"""seed_demo and generate_municipality on the database, through the people import."""
+"""seed_demo on the database: the demo municipalities, their network, the logins; seeded once per package."""
 
 from __future__ import annotations
 
-from io import StringIO
-from typing import Any
-
 import pytest
-from django.apps import apps
-from django.core.management import CommandError, call_command
 from django.db import models
-from django.db.models import Max
 from django.test import override_settings
 
 from fagdigital.accounts.models import User
+from fagdigital.analytics import selectors
+from fagdigital.analytics.models import Rollup
+from fagdigital.assessments.models import (
+    Answer,
+    Campaign,
+    CampaignStatus,
+    CompetenceEstimate,
+    Evidence,
+    Instrument,
+    Participant,
+    Response,
+    ResponseStatus,
+    SurveyAnswer,
+    TestQuestion,
+)
 from fagdigital.demo.generator import demo_rows, nabo_rows
 from fagdigital.demo.services import (
     DEMO_KOMMUNEKODE,
     HOME_CARE_AREA,
+    NETWORK_CODES,
     NETWORK_MUNICIPALITIES,
     demo_seed,
     login_email,
+    real_kommunekoder,
 )
+from fagdigital.demo.tests.helpers import seed, snapshot
 from fagdigital.frameworks.models import Framework, FrameworkStatus, JobFunctionMapping
 from fagdigital.frameworks.selectors import role_profile_for_person
 from fagdigital.orgs.models import Engagement, OrgUnit, Person, UnitLeader
 from fagdigital.orgs.selectors import led_unit_paths, visible_people
 from fagdigital.tenancy.actor import Actor
-from fagdigital.tenancy.models import Network, Organisation, OrganisationKind
+from fagdigital.tenancy.models import Network, NetworkMember, Organisation, OrganisationKind, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -44,37 +56,19 @@ EXPECTED_ROLES = {
 }
 
 
-def seed() -> str:
-    out = StringIO()
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def snapshot() -> dict[str, tuple[Any, ...]]:
-    """Per table: rows, highest id and latest change — equal snapshots mean nothing was written."""
-    state = {}
-    for model in apps.get_models(include_auto_created=True):
-        fields = {field.name for field in model._meta.concrete_fields}
-        aggregates = {"top": Max("pk")} if isinstance(model._meta.pk, models.IntegerField) else {}
-        if "updated_at" in fields:
-            aggregates["changed"] = Max("updated_at")
-        if "last_login" in fields:
-            aggregates["login"] = Max("last_login")
-        found = model._default_manager.aggregate(**aggregates)
-        state[model._meta.label] = (model._default_manager.count(), *sorted(found.items()))
-    return state
-
-
 def actor(email: str, organisation: Organisation) -> Actor:
     user = User.objects.get(email=email)
     roles = frozenset(user.memberships.get(organisation=organisation).roles)
     return Actor(user=user, organisation=organisation, roles=roles)
 
 
-def test_seed_demo_builds_the_demo() -> None:
-    output = seed()
+@pytest.fixture
+def output(seeded_demo: str, db: None) -> str:
+    """What the package's one `seed_demo` printed (the demo is in the database)."""
+    return seeded_demo
 
+
+def test_seed_demo_builds_the_demo(output: str) -> None:
     demo = Organisation.objects.get(kommunekode="0999")
     nabo = Organisation.objects.get(kommunekode="0998")
     assert (demo.name, demo.kind) == ("Demo Kommune", OrganisationKind.MUNICIPALITY)
@@ -109,75 +103,25 @@ def test_seed_demo_builds_the_demo() -> None:
     network = Network.objects.get(name="Demo-netværket")
     assert network.coordinator is not None
     assert (network.coordinator.name, network.coordinator.kind) == ("Demo Kommunenetværk", "network_operator")
-    assert {org.kommunekode for org in network.members.all()} == {"0999", "0998", *NETWORK_MUNICIPALITIES}
+    assert {org.kommunekode for org in network.members.all()} == {"0999", "0998", *NETWORK_CODES}
     assert "Demo data ready" in output
 
 
-def test_seed_demo_twice_changes_nothing() -> None:
-    seed()
+def test_seed_demo_twice_changes_nothing(output: str) -> None:
     before = snapshot()
-    output = seed()
+    again = seed()
     assert snapshot() == before
-    assert "already seeded" in output
-    assert "Created login" not in output
+    assert again.count("already seeded") == 2 + len(NETWORK_MUNICIPALITIES)
+    assert "Created login" not in again
 
 
-def test_seed_demo_recreates_a_deleted_login() -> None:
-    seed()
+def test_seed_demo_recreates_a_deleted_login(output: str) -> None:
     User.objects.filter(email=login_email("udbyder")).delete()
     assert "Created login udbyder@demo.fagdigital.dk" in seed()
     assert User.objects.get(email=login_email("udbyder")).check_password("demo")
 
 
-def test_seed_demo_refuses_without_debug() -> None:
-    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
-        call_command("seed_demo", stdout=StringIO())
-    assert not Organisation.objects.filter(kommunekode__in=["0999", "0998"]).exists()
-    assert not User.objects.exists()
-
-
-def test_demo_seed_service_refuses_without_debug() -> None:
-    with override_settings(DEBUG=False), pytest.raises(Exception, match="DEBUG"):
-        demo_seed()
-
-
-def test_generate_municipality_creates_and_refreshes() -> None:
-    out = StringIO()
-    call_command("generate_municipality", "--employees", "900", "--seed", "3", stdout=out)
-    organisation = Organisation.objects.get(kommunekode="0997")
-    assert (organisation.name, organisation.kind) == ("Stor Kommune", OrganisationKind.MUNICIPALITY)
-    assert Person.objects.filter(organisation=organisation).count() == 900
-    assert OrgUnit.objects.filter(organisation=organisation).count() == pytest.approx(50, abs=2)
-    assert OrgUnit.objects.filter(organisation=organisation).aggregate(Max("depth"))["depth__max"] == 5
-    text = out.getvalue()
-    assert "900/900" in text
-    assert "Done in" in text
-
-    before = snapshot()
-    call_command("generate_municipality", "--employees", "900", "--seed", "3", stdout=StringIO())
-    assert snapshot()["orgs.Person"] == before["orgs.Person"]
-    assert snapshot()["orgs.OrgUnit"] == before["orgs.OrgUnit"]
-
-
-def test_generate_municipality_with_own_code_and_name() -> None:
-    arguments = ["--employees", "200", "--seed", "1", "--kommunekode", "996", "--name", "Test Kommune"]
-    call_command("generate_municipality", *arguments, stdout=StringIO())
-    organisation = Organisation.objects.get(kommunekode="0996")
-    assert organisation.name == "Test Kommune"
-    assert Person.objects.filter(organisation=organisation).count() == 200
-
-
-@pytest.mark.parametrize("code", ["0101", "101", "0999", "0998", "12345", "abc"])
-def test_generate_municipality_refuses_real_and_demo_codes(code: str) -> None:
-    with pytest.raises(CommandError):
-        call_command("generate_municipality", "--employees", "50", "--kommunekode", code, stdout=StringIO())
-    assert not Person.objects.exists()
-
-
-@pytest.mark.django_db
-@override_settings(DEBUG=True)
-def test_demo_has_the_default_framework_with_its_job_functions_mapped() -> None:
-    demo_seed()
+def test_demo_has_the_default_framework_with_its_job_functions_mapped(output: str) -> None:
     demo = Organisation.objects.get(kommunekode=DEMO_KOMMUNEKODE)
     framework = Framework.objects.get(organisation=demo)
     assert framework.status == FrameworkStatus.PUBLISHED
@@ -194,3 +138,96 @@ def test_demo_has_the_default_framework_with_its_job_functions_mapped() -> None:
     } <= mapped
     employee = Person.objects.get(organisation=demo, user__email="medarbejder@demo.fagdigital.dk")
     assert role_profile_for_person(person=employee, framework=framework) is not None
+
+
+# --- the network ---------------------------------------------------------------------------------
+
+
+def test_network_has_only_fictional_municipalities_with_results(output: str) -> None:
+    network = Network.objects.get(name="Demo-netværket")
+    members = list(network.members.all())
+    assert len(members) >= 6
+    assert not {org.kommunekode for org in members} & real_kommunekoder(), "no real municipality"
+    for member in NETWORK_MUNICIPALITIES:
+        organisation = Organisation.objects.get(kommunekode=member.kommunekode)
+        assert (organisation.name, organisation.kind) == (member.name, OrganisationKind.MUNICIPALITY)
+        assert Person.objects.filter(organisation=organisation).count() == member.employees
+        assert f"{member.name}: imported {member.employees} people" in output
+    # At least five organisations with results for the benchmark, and with chiefs' answers for the
+    # network's indicators.
+    with_results = [
+        org
+        for org in members
+        if Evidence.objects.filter(organisation=org, campaign__status=CampaignStatus.CLOSED).exists()
+        and Rollup.objects.filter(organisation=org).exists()
+        and Response.objects.filter(
+            organisation=org, instrument=Instrument.CHIEFS, status=ResponseStatus.SUBMITTED
+        ).count()
+        >= 3
+    ]
+    assert len(with_results) == len(members)
+    named = set(
+        NetworkMember.objects.filter(network=network, named_in_benchmarks=True).values_list(
+            "organisation__name", flat=True
+        )
+    )
+    assert named == {m.name for m in NETWORK_MUNICIPALITIES if m.named_in_benchmarks}
+    assert len(named) == 2
+
+
+def test_network_municipalities_differ(output: str) -> None:
+    """The benchmark needs spread: the fictional municipalities' results and chiefs' views differ."""
+    security: dict[str, float] = {}
+    high: dict[str, float] = {}
+    for member in NETWORK_MUNICIPALITIES:
+        organisation = Organisation.objects.get(kommunekode=member.kommunekode)
+        campaign = Campaign.objects.get(organisation=organisation, status=CampaignStatus.CLOSED)
+        admin = Actor(
+            user=User.objects.filter(memberships__organisation=organisation).first(),
+            organisation=organisation,
+            roles=frozenset({Role.COMPETENCE_ADMIN}),
+        )
+        view = selectors.heatmap(
+            actor=admin, unit=None, filters=selectors.Filters(campaign=campaign, area_code="DS")
+        )
+        cells = [cell for cell in view.rows[0].cells if not cell.hidden]
+        security[member.name] = sum(c.at_target or 0 for c in cells) / sum(c.people or 0 for c in cells)
+        values = list(
+            SurveyAnswer.objects.filter(
+                organisation=organisation, response__status=ResponseStatus.SUBMITTED, value__isnull=False
+            ).values_list("value", flat=True)
+        )
+        high[member.name] = sum((value or 0) >= 4 for value in values) / len(values)
+    assert security["Fjordby Kommune"] - security["Skovlund Kommune"] > 0.1
+    assert max(security.values()) - min(security.values()) > 0.1
+    assert high["Fjordby Kommune"] - high["Skovlund Kommune"] > 0.1
+
+
+def test_seeding_removes_real_municipalities_from_the_demo_network(output: str) -> None:
+    """Older demos had real municipalities as members: the demo must not show them with invented data."""
+    network = Network.objects.get(name="Demo-netværket")
+    aarhus, _created = Organisation.objects.get_or_create(
+        kommunekode="0751", defaults={"kind": OrganisationKind.MUNICIPALITY, "name": "Aarhus Kommune"}
+    )
+    NetworkMember.objects.create(network=network, organisation=aarhus)
+    NetworkMember.objects.filter(network=network).update(named_in_benchmarks=True)
+    with override_settings(DEBUG=True):
+        demo_seed()
+    assert not network.members.filter(pk=aarhus.pk).exists()
+    assert network.members.count() == 2 + len(NETWORK_MUNICIPALITIES)
+    assert NetworkMember.objects.filter(network=network, named_in_benchmarks=True).count() == 2
+
+
+def test_generated_rows_point_at_existing_rows(output: str) -> None:
+    """The rounds are written in bulk (on PostgreSQL without per-row reference checks): every foreign
+    key of every generated row must still point at a row that exists."""
+    for model in (Participant, Response, Answer, TestQuestion, SurveyAnswer, Evidence, CompetenceEstimate):
+        for model_field in model._meta.concrete_fields:
+            if not isinstance(model_field, models.ForeignKey):
+                continue
+            target = model_field.related_model
+            assert isinstance(target, type)
+            dangling = model._default_manager.exclude(**{f"{model_field.attname}__isnull": True}).exclude(
+                **{f"{model_field.attname}__in": target._default_manager.values("pk")}
+            )
+            assert not dangling.exists(), f"{model.__name__}.{model_field.name}"
