@@ -64,8 +64,26 @@ class Rollup(models.Model):
             ),
         ]
         indexes: ClassVar = [
-            models.Index(fields=["organisation", "campaign", "source", "unit_path"], name="rollup_range"),
+            # The pattern operator class lets PostgreSQL use the index for `unit_path LIKE 'prefix%'`
+            # whatever the database's collation (other databases ignore operator classes).
+            models.Index(
+                fields=["organisation", "campaign", "source", "unit_path"],
+                name="rollup_range",
+                opclasses=["int8_ops", "int8_ops", "text_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id or 'current'}:{self.source}:{self.unit_path}:{self.competence_id}"
+
+
+class RollupVersion(models.Model):
+    """Bumped whenever an organisation's rollups change, so cached figures are never stale."""
+
+    organisation = models.OneToOneField(
+        "tenancy.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.version}"

@@ -7,11 +7,13 @@ Pages, exports and the JSON API all read through these functions, so the rules a
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -26,7 +28,7 @@ from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Organisation, Role
 
 from .anonymity import ALL, DIRECT, Block, Decided, Status, decide_chain
-from .models import Rollup, RollupSource
+from .models import Rollup, RollupSource, RollupVersion
 
 CRITICALITY_WEIGHT: dict[str, int] = {
     Criticality.CRITICAL: 3,
@@ -146,10 +148,22 @@ def chain_paths(unit: OrgUnit | None) -> list[str]:
 def load_levels(
     *, organisation: Organisation, filters: Filters, chain: Sequence[str], competence_ids: Iterable[int]
 ) -> list[LevelData]:
-    """One grouped query per level: sums per part (child subtree or the unit's own people)."""
-    ids = list(competence_ids)
+    """One grouped query per level: sums per part (child subtree or the unit's own people).
+
+    Levels are cached under the organisation's rollup version, which every change bumps: the levels
+    above a unit (the whole municipality first of all) are shared by every view below them.
+    """
+    ids = sorted(set(competence_ids))
+    version = RollupVersion.objects.filter(pk=organisation.pk).values_list("version", flat=True).first() or 0
+    campaign_key = filters.campaign.pk if filters.campaign else "current"
+    ids_key = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
     levels = []
     for path in chain:
+        key = f"analytics:level:{organisation.pk}:{version}:{campaign_key}:{filters.source}:{path}:{ids_key}"
+        cached = cache.get(key)
+        if cached is not None:
+            levels.append(cached)
+            continue
         rows = _rollups(organisation, filters).filter(competence_id__in=ids)
         if path:
             rows = rows.filter(unit_path__startswith=path)
@@ -160,11 +174,12 @@ def load_levels(
         )
         level = LevelData(path=path)
         for row in grouped:
-            key = DIRECT if row["part"] == path else row["part"]
+            part = DIRECT if row["part"] == path else row["part"]
             counts = {name: row[f"s_{name}"] or 0 for name in SUMMED}
-            level.parts.setdefault(key, {}).setdefault(row["role_profile_code"], {})[row["competence_id"]] = (
-                counts
-            )
+            level.parts.setdefault(part, {}).setdefault(row["role_profile_code"], {})[
+                row["competence_id"]
+            ] = counts
+        cache.set(key, level, timeout=3600)
         levels.append(level)
     return levels
 

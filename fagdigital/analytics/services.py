@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fagdigital.orgs.models import OrgUnit
 
-from .models import Rollup
+from .models import Rollup, RollupVersion
 
 TARGETS = """
     SELECT rt.competence_id AS competence_id, rp.code AS code, rt.level AS level
@@ -95,6 +96,12 @@ def _current_sql(*, engagement_where: str, extra_where: str = "") -> str:
     """
 
 
+def _bump_version(organisation_id: int) -> None:
+    """Invalidate the organisation's cached dashboard figures (same transaction as the change)."""
+    if not RollupVersion.objects.filter(pk=organisation_id).update(version=F("version") + 1):
+        RollupVersion.objects.get_or_create(organisation_id=organisation_id, defaults={"version": 1})
+
+
 def _execute(sql: str, params: Mapping[str, Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -111,6 +118,10 @@ def rollups_rebuild(
     today = today or timezone.localdate()
     say = progress or (lambda _message: None)
     params: dict[str, Any] = {"organisation": organisation_id, "today": today}
+    if connection.vendor == "postgresql":
+        # The estimate-per-campaign step sorts every evidence row: give this one transaction the memory
+        # to do it without spilling to disk.
+        _execute("SET LOCAL work_mem = '256MB'", {})
     say("delete")
     Rollup.objects.filter(organisation_id=organisation_id).delete()
     where = "organisation_id = %(organisation)s AND campaign_id IS NOT NULL"
@@ -120,6 +131,7 @@ def rollups_rebuild(
     _execute(_campaign_sql(combined=True, where=where), params)
     say("current estimates")
     _execute(_current_sql(engagement_where="organisation_id = %(organisation)s"), params)
+    _bump_version(organisation_id)
     count = Rollup.objects.filter(organisation_id=organisation_id).count()
     say(f"done: {count} rows")
     return count
@@ -167,6 +179,7 @@ def rollups_on_evidence_changed(
         _execute(_campaign_sql(combined=True, where=where), params)
     if current is not None:
         rollups_refresh_current_unit(organisation_id=organisation_id, unit_id=current[0], today=today)
+    _bump_version(organisation_id)
 
 
 def rollups_refresh_current_unit(*, organisation_id: int, unit_id: int, today: dt.date | None = None) -> None:
@@ -179,3 +192,4 @@ def rollups_refresh_current_unit(*, organisation_id: int, unit_id: int, today: d
     )
     sql = _current_sql(engagement_where=engagement_where, extra_where="AND cu.unit_id = %(unit)s")
     _execute(sql, {"organisation": organisation_id, "unit": unit_id, "today": today})
+    _bump_version(organisation_id)
