@@ -30,16 +30,36 @@ class Rollup(models.Model):
     `source` "estimate" in a campaign applies the DESIGN.md §2 order (test, leader, self) to its evidence.
     """
 
-    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE, related_name="+")
+    # Derived data, rebuilt in bulk: no database-level foreign keys or single-column indexes to maintain
+    # (deletes still cascade through Django); the indexes in Meta serve every read and update.
+    organisation = models.ForeignKey(
+        "tenancy.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     campaign = models.ForeignKey(
-        "assessments.Campaign", on_delete=models.CASCADE, null=True, related_name="+"
+        "assessments.Campaign",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     source = models.CharField(max_length=16, choices=RollupSource.choices)
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    # Indexed for prefix (subtree) searches; on PostgreSQL Django adds a pattern index for LIKE 'path%'.
-    unit_path = models.CharField(max_length=255, db_index=True)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    unit_path = models.CharField(max_length=255)
     role_profile_code = models.CharField(max_length=100, blank=True)
-    competence = models.ForeignKey("frameworks.Competence", on_delete=models.CASCADE, related_name="+")
+    competence = models.ForeignKey(
+        "frameworks.Competence",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     people = models.PositiveIntegerField(default=0)
     level_1 = models.PositiveIntegerField(default=0)
     level_2 = models.PositiveIntegerField(default=0)
@@ -52,13 +72,14 @@ class Rollup(models.Model):
 
     class Meta:
         constraints: ClassVar = [
+            # Unit and role profile first: a submission rewrites exactly one (unit, role profile) cell.
             models.UniqueConstraint(
-                fields=["organisation", "campaign", "source", "unit", "role_profile_code", "competence"],
+                fields=["organisation", "campaign", "unit", "role_profile_code", "source", "competence"],
                 condition=Q(campaign__isnull=False),
                 name="rollup_campaign_cell_once",
             ),
             models.UniqueConstraint(
-                fields=["organisation", "source", "unit", "role_profile_code", "competence"],
+                fields=["organisation", "unit", "role_profile_code", "source", "competence"],
                 condition=Q(campaign__isnull=True),
                 name="rollup_current_cell_once",
             ),

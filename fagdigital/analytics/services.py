@@ -166,9 +166,11 @@ def rollups_on_evidence_changed(
         current = cursor.fetchone()
     units = sorted({row[0] for row in (campaign_cell, current) if row is not None})
     list(OrgUnit.objects.select_for_update().filter(pk__in=units).order_by("pk").values_list("pk", flat=True))
-    if campaign_cell is not None:
+    if campaign_cell is not None and campaign_id is not None:
         unit_id, code = campaign_cell
-        Rollup.objects.filter(campaign_id=campaign_id, unit_id=unit_id, role_profile_code=code).delete()
+        Rollup.objects.filter(
+            organisation_id=organisation_id, campaign_id=campaign_id, unit_id=unit_id, role_profile_code=code
+        ).delete()
         where = (
             "campaign_id = %(campaign)s AND person_id IN (SELECT person_id"
             " FROM assessments_participant WHERE campaign_id = %(campaign)s"
