@@ -96,3 +96,12 @@ def network_member_naming_set(*, organisation: Organisation, network: Network, n
         member.named_in_benchmarks = named
         member.save(update_fields=["named_in_benchmarks", "updated_at"])
     return member
+
+
+def organisation_min_group_size_set(*, organisation: Organisation, size: int) -> Organisation:
+    """k for the organisation's aggregates: it may be raised above 5, never set below it."""
+    if size < 5:  # the installation-wide minimum of DESIGN.md §2
+        raise ValueError("k kan ikke være under 5.")
+    organisation.min_group_size = size
+    organisation.save(update_fields=["min_group_size", "updated_at"])
+    return organisation

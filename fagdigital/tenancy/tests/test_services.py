@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from fagdigital.tenancy.models import Membership, Network, Organisation, OrganisationKind, Role
 from fagdigital.tenancy.selectors import membership_for_user, municipality_by_code
@@ -52,3 +54,14 @@ def test_organisation_and_network_ensure_are_idempotent() -> None:
     network_ensure(name="Netværket", coordinator=provider, members=members[:1])
     assert Network.objects.count() == 1
     assert set(network.members.all()) == set(members)
+
+
+def test_k_can_be_raised_but_never_below_five(db: None) -> None:
+    organisation = OrganisationFactory(kommunekode="0901")
+    call_command("set_min_group_size", "--kommunekode", "0901", "--k", "8")
+    organisation.refresh_from_db()
+    assert organisation.min_group_size == 8
+    with pytest.raises(CommandError):
+        call_command("set_min_group_size", "--kommunekode", "0901", "--k", "3")
+    organisation.refresh_from_db()
+    assert organisation.min_group_size == 8
