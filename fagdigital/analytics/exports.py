@@ -17,11 +17,9 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from fagdigital.core import pdf as core_pdf
 from fagdigital.frameworks.models import Competence, Criticality, Framework
 from fagdigital.orgs.models import OrgUnit
 from fagdigital.tenancy.actor import Actor
@@ -862,67 +861,8 @@ def report_html(report: Report, request: HttpRequest | None = None) -> str:
 
 
 PDF_STYLESHEET = Path(__file__).parent / "static" / "analytics" / "report_pdf.css"
-# The design system's typeface, embedded in the PDF when the static files have it (else system fonts).
-# The same pattern as the personal profile's PDF (assessments.views_feedback).
-PDF_FONTS: tuple[tuple[str, str, str], ...] = (
-    ("400", "normal", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf"),
-    ("400", "italic", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Italic.ttf"),
-    ("600", "normal", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-SemiBold.ttf"),
-    ("700", "normal", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Bold.ttf"),
-)
-
-
-@cache
-def _font_files() -> dict[str, Path]:
-    """file:// URL → path of each bundled font that is present, for @font-face and the URL fetcher."""
-    found: dict[str, Path] = {}
-    for _weight, _style, name in PDF_FONTS:
-        located = finders.find(name)
-        if isinstance(located, str):
-            path = Path(located).resolve()
-            found[path.as_uri()] = path
-    return found
-
-
-def _font_faces() -> str:
-    urls = {path.name: url for url, path in _font_files().items()}
-    return "\n".join(
-        f'@font-face {{ font-family: "IBM Plex Sans"; font-weight: {weight}; font-style: {style}; '
-        f'src: url("{urls[Path(name).name]}"); }}'
-        for weight, style, name in PDF_FONTS
-        if Path(name).name in urls
-    )
-
-
-@cache
-def pdf_url_fetcher() -> Any:
-    """WeasyPrint's URL fetcher: the bundled fonts and data: URLs only, never the network or other files.
-
-    A class made on first use, so WeasyPrint (which loads pango) is imported only when a PDF is made.
-    """
-    from weasyprint.urls import URLFetcher  # noqa: PLC0415
-
-    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:") or url in _font_files():
-                return super().fetch(url, headers)
-            raise ValueError(f"Refused to fetch {url!r} for a PDF")
-
-    return LocalOnlyFetcher(allowed_protocols=("data", "file"))
 
 
 def render_pdf(html: str) -> bytes:
     """A PDF (A4, landscape pages where the heatmap is wide) of the report's HTML."""
-    import weasyprint  # noqa: PLC0415 - see pdf_url_fetcher
-    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
-
-    fonts = FontConfiguration()  # @font-face rules apply only through a font configuration
-    fetcher = pdf_url_fetcher()
-    css = weasyprint.CSS(
-        string=_font_faces() + "\n" + PDF_STYLESHEET.read_text(encoding="utf-8"),
-        font_config=fonts,
-        url_fetcher=fetcher,
-    )
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    # Tagged, so screen readers get headings and tables: documents fall under the accessibility law too.
-    return bytes(document.write_pdf(stylesheets=[css], font_config=fonts, pdf_tags=True))
+    return core_pdf.render_pdf(html, stylesheet=PDF_STYLESHEET)

@@ -6,12 +6,10 @@ campaign and only for people in the units they lead; anything else is a 404 (DES
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from fagdigital.core import pdf as core_pdf
 from fagdigital.orgs.models import Person
 from fagdigital.orgs.selectors import person_for_actor
 from fagdigital.tenancy.access import actor_required
@@ -28,14 +27,6 @@ from fagdigital.tenancy.actor import Actor
 from . import feedback, selectors
 
 PDF_STYLESHEET = Path(__file__).parent / "static" / "assessments" / "feedback" / "profile_pdf.css"
-# The design system's typeface, embedded in the PDF when the static files have it (else system fonts).
-PDF_FONTS: tuple[tuple[str, str, str], ...] = (
-    ("400", "normal", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf"),
-    ("400", "italic", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Italic.ttf"),
-    ("500", "normal", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Medium.ttf"),
-    ("600", "normal", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-SemiBold.ttf"),
-    ("700", "normal", "dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Bold.ttf"),
-)
 
 
 def _profile_context(person: Person) -> dict[str, Any]:
@@ -116,58 +107,6 @@ def pdf_filename(name: str, date: str) -> str:
     return f"{slugify(_('kompetenceprofil'))}-{slug}-{date}.pdf"
 
 
-@cache
-def _font_files() -> dict[str, Path]:
-    """file:// URL → path of each bundled font that is present, for @font-face and the URL fetcher."""
-    found: dict[str, Path] = {}
-    for _weight, _style, name in PDF_FONTS:
-        located = finders.find(name)
-        if isinstance(located, str):
-            path = Path(located).resolve()
-            found[path.as_uri()] = path
-    return found
-
-
-def _font_faces() -> str:
-    urls = {path.name: url for url, path in _font_files().items()}
-    return "\n".join(
-        f'@font-face {{ font-family: "IBM Plex Sans"; font-weight: {weight}; font-style: {style}; '
-        f'src: url("{urls[Path(name).name]}"); }}'
-        for weight, style, name in PDF_FONTS
-        if Path(name).name in urls
-    )
-
-
-@cache
-def pdf_url_fetcher() -> Any:
-    """WeasyPrint's URL fetcher for the profile: the bundled fonts and data: URLs only, never the network.
-
-    A class made on first use, so WeasyPrint (which loads pango) is imported only when a PDF is made.
-    """
-    from weasyprint.urls import URLFetcher  # noqa: PLC0415
-
-    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:") or url in _font_files():
-                return super().fetch(url, headers)
-            raise ValueError(f"Refused to fetch {url!r} for a PDF")
-
-    return LocalOnlyFetcher(allowed_protocols=("data", "file"))
-
-
 def render_pdf(html: str) -> bytes:
     """An A4 PDF of the given HTML with the profile's print stylesheet."""
-    import weasyprint  # noqa: PLC0415 — see pdf_url_fetcher
-    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
-
-    fonts = FontConfiguration()  # @font-face rules apply only through a font configuration
-    fetcher = pdf_url_fetcher()
-    css = weasyprint.CSS(
-        string=_font_faces() + "\n" + PDF_STYLESHEET.read_text(encoding="utf-8"),
-        font_config=fonts,
-        url_fetcher=fetcher,
-    )
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    # Tagged, so screen readers get headings, lists and tables: documents fall under the accessibility
-    # law too.
-    return bytes(document.write_pdf(stylesheets=[css], font_config=fonts, pdf_tags=True))
+    return core_pdf.render_pdf(html, stylesheet=PDF_STYLESHEET)

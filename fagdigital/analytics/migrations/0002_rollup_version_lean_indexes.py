@@ -5,70 +5,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0001_rollups'),
-        ('assessments', '0001_campaigns_responses_evidence'),
-        ('frameworks', '0001_frameworks_areas_competences_role_profiles'),
-        ('orgs', '0001_units_people_engagements_imports'),
-        ('tenancy', '0003_organisation_min_group_size'),
+        ("analytics", "0001_rollups"),
+        ("assessments", "0001_campaigns_responses_evidence"),
+        ("frameworks", "0001_frameworks_areas_competences_role_profiles"),
+        ("orgs", "0001_units_people_engagements_imports"),
+        ("tenancy", "0003_organisation_min_group_size"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupVersion',
+            name="RollupVersion",
             fields=[
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='tenancy.organisation')),
-                ('version', models.PositiveBigIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="tenancy.organisation",
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.RemoveConstraint(
-            model_name='rollup',
-            name='rollup_campaign_cell_once',
+            model_name="rollup",
+            name="rollup_campaign_cell_once",
         ),
         migrations.RemoveConstraint(
-            model_name='rollup',
-            name='rollup_current_cell_once',
+            model_name="rollup",
+            name="rollup_current_cell_once",
         ),
         migrations.RemoveIndex(
-            model_name='rollup',
-            name='rollup_range',
+            model_name="rollup",
+            name="rollup_range",
         ),
         migrations.AlterField(
-            model_name='rollup',
-            name='campaign',
-            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.campaign'),
+            model_name="rollup",
+            name="campaign",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="assessments.campaign",
+            ),
         ),
         migrations.AlterField(
-            model_name='rollup',
-            name='competence',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frameworks.competence'),
+            model_name="rollup",
+            name="competence",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="frameworks.competence",
+            ),
         ),
         migrations.AlterField(
-            model_name='rollup',
-            name='organisation',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="rollup",
+            name="organisation",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AlterField(
-            model_name='rollup',
-            name='unit',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.orgunit'),
+            model_name="rollup",
+            name="unit",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="orgs.orgunit",
+            ),
         ),
         migrations.AlterField(
-            model_name='rollup',
-            name='unit_path',
+            model_name="rollup",
+            name="unit_path",
             field=models.CharField(max_length=255),
         ),
         migrations.AddIndex(
-            model_name='rollup',
-            index=models.Index(fields=['organisation', 'campaign', 'source', 'unit_path'], name='rollup_range', opclasses=['int8_ops', 'int8_ops', 'text_ops', 'varchar_pattern_ops']),
+            model_name="rollup",
+            index=models.Index(
+                fields=["organisation", "campaign", "source", "unit_path"],
+                name="rollup_range",
+                opclasses=["int8_ops", "int8_ops", "text_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rollup',
-            constraint=models.UniqueConstraint(condition=models.Q(('campaign__isnull', False)), fields=('organisation', 'campaign', 'unit', 'role_profile_code', 'source', 'competence'), name='rollup_campaign_cell_once'),
+            model_name="rollup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("campaign__isnull", False)),
+                fields=("organisation", "campaign", "unit", "role_profile_code", "source", "competence"),
+                name="rollup_campaign_cell_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rollup',
-            constraint=models.UniqueConstraint(condition=models.Q(('campaign__isnull', True)), fields=('organisation', 'unit', 'role_profile_code', 'source', 'competence'), name='rollup_current_cell_once'),
+            model_name="rollup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("campaign__isnull", True)),
+                fields=("organisation", "unit", "role_profile_code", "source", "competence"),
+                name="rollup_current_cell_once",
+            ),
         ),
     ]

@@ -24,6 +24,7 @@ from fagdigital.assessments import selectors as assessment_selectors
 from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import Campaign, Instrument
 from fagdigital.conftest import actor_for
+from fagdigital.core import pdf as core_pdf
 from fagdigital.testing.factories import (
     EngagementFactory,
     MembershipFactory,
@@ -514,7 +515,7 @@ def test_report_html_shows_colours_and_numbers(team: Team, visible: Campaign) ->
 def test_pdf_never_fetches_from_the_network() -> None:
     for url in ["https://example.com/evil.css", "http://127.0.0.1:8000/static/x.png", "file:///etc/passwd"]:
         with pytest.raises(ValueError, match="Refused"):
-            exports.pdf_url_fetcher().fetch(url)
+            core_pdf.pdf_url_fetcher().fetch(url)
 
 
 def test_export_filename_is_ascii_with_danish_letters_spelt_out() -> None:

@@ -17,6 +17,7 @@ from fagdigital.assessments import views_feedback
 from fagdigital.assessments.models import Campaign, Instrument, Visibility
 from fagdigital.assessments.tests.conftest import Team
 from fagdigital.assessments.tests.test_feedback import assess, take_test
+from fagdigital.core import pdf as core_pdf
 from fagdigital.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,7 @@ def test_pdf_filename_is_ascii_with_danish_letters_spelt_out() -> None:
 def test_pdf_never_fetches_from_the_network() -> None:
     for url in ["https://example.com/evil.css", "http://127.0.0.1:8000/static/x.png", "file:///etc/passwd"]:
         with pytest.raises(ValueError, match="Refused"):
-            views_feedback.pdf_url_fetcher().fetch(url)
+            core_pdf.pdf_url_fetcher().fetch(url)
 
 
 def test_pdf_render_ignores_remote_resources_in_the_html() -> None:
