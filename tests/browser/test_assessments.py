@@ -98,6 +98,9 @@ def test_an_employee_completes_the_self_assessment_by_keyboard(
     tab_to(page, "form[data-submit-once] button")
     enter_and_wait(page)
 
+    # Submitting leads to the personal profile: wheel, table, development areas.
+    expect(page.locator("h1")).to_contain_text("kompetenceprofil")
+    assert_accessible(page)
     response = Response.objects.get(campaign=campaign, instrument=Instrument.SELF)
     assert response.status == ResponseStatus.SUBMITTED
     answered = Answer.objects.filter(response=response).count()
