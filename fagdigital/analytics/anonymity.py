@@ -20,7 +20,7 @@ is always decided in the same block with the same inputs, so every view agrees.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 ALL = "__all__"  # the role-profile key for "all role profiles" ("" is "no role profile")
@@ -184,15 +184,6 @@ def decide_chain(blocks: Sequence[Block], path_keys: Sequence[str], k: int) -> l
         _decide_block(level.total, level.parts, codes, k)
         decided.append(level)
     return decided
-
-
-def filter_isolates_too_few(people: int, k: int) -> bool:
-    """A filter that leaves 1 to k-1 people is refused outright (DESIGN.md §2)."""
-    return 0 < people < k
-
-
-def suppressed_keys(statuses: Iterable[tuple[str, Status]]) -> set[str]:
-    return {key for key, status in statuses if status.hidden}
 
 
 def blocks_from_direct_counts(

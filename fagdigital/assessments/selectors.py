@@ -32,8 +32,6 @@ from .models import (
     Visibility,
 )
 
-ADMIN_ROLES = (Role.COMPETENCE_ADMIN,)
-
 
 def today() -> dt.date:
     return timezone.localdate()

@@ -14,7 +14,13 @@ from fagdigital.assessments import selectors as assessment_selectors
 from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import Campaign, Instrument
 from fagdigital.conftest import actor_for
-from fagdigital.testing.factories import EngagementFactory, OrgUnitFactory, PersonFactory, UserFactory
+from fagdigital.frameworks.models import JobFunctionMapping
+from fagdigital.testing.factories import (
+    EngagementFactory,
+    JobFunctionFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,17 +104,40 @@ def test_a_bigger_sibling_makes_both_units_visible(
 def test_a_role_filter_isolating_fewer_than_k_is_refused(
     team: Team, make_campaign: Callable[..., Campaign]
 ) -> None:
+    # Two teachers join the SOSU assistants' unit: a role filter on them would show two people.
+    teacher_job = JobFunctionFactory(organisation=team.organisation, name="Lærer")
+    JobFunctionMapping.objects.create(
+        organisation=team.organisation,
+        job_function=teacher_job,
+        framework_key=team.framework.key,
+        role_profile_code="laerer",
+    )
+    teachers = []
+    for _index in range(2):
+        person = PersonFactory(organisation=team.organisation)
+        EngagementFactory(person=person, unit=team.unit, job_function=teacher_job)
+        teachers.append(person)
     campaign = make_campaign()
     answer_all(team, campaign, lambda index: 3)
-    small = OrgUnitFactory(parent=team.root, name="Lille team")
-    del small
+    competences = assessment_selectors.questionnaire_competences(
+        campaign=campaign, role_profile_code="laerer"
+    )
+    for person in teachers:
+        user = UserFactory()
+        response = assessment_services.response_get_or_create(
+            campaign=campaign, instrument=Instrument.SELF, respondent=user, subject=person
+        )
+        assessment_services.answers_save(response=response, levels={c.pk: 2 for c in competences})
+        assessment_services.response_submit(response=response)
     actor = actor_for(team.admin, team.organisation)
-    filters = selectors.Filters(campaign=campaign, source="self", role_profile_code="sosu-assistent")
-    assert not selectors.heatmap(actor=actor, unit=team.unit, filters=filters).refused
-    filters = selectors.Filters(campaign=campaign, source="self", role_profile_code="laerer")
-    assert not selectors.heatmap(
-        actor=actor, unit=team.unit, filters=filters
-    ).refused  # nobody: no figures at all
+    allowed = selectors.Filters(campaign=campaign, source="self", role_profile_code="sosu-assistent")
+    assert not selectors.heatmap(actor=actor, unit=team.unit, filters=allowed).refused
+    isolating = selectors.Filters(campaign=campaign, source="self", role_profile_code="laerer")
+    view = selectors.heatmap(actor=actor, unit=team.unit, filters=isolating)
+    assert "færre end 5" in view.refused
+    assert view.rows == []
+    nobody = selectors.Filters(campaign=campaign, source="self", role_profile_code="sygeplejerske")
+    assert not selectors.heatmap(actor=actor, unit=team.unit, filters=nobody).refused
 
 
 def test_a_leader_sees_only_their_own_units(team: Team) -> None:

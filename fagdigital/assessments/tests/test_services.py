@@ -425,6 +425,7 @@ def test_resending_to_someone_without_an_address_does_not_mark_them_invited(
     team.outsider.save()
     make_campaign()
     participant = Participant.objects.get(person=team.outsider)
-    assert participant.invited_at is None or not services.invitation_resend(participant=participant)
+    assert participant.invited_at is None
+    assert not services.invitation_resend(participant=participant)
     participant.refresh_from_db()
     assert participant.invited_at is None
