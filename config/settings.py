@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fagdigital.core",
     "fagdigital.accounts",
     "fagdigital.tenancy",
+    "fagdigital.privacy",
     "fagdigital.orgs",
     "fagdigital.frameworks",
     "fagdigital.assessments",
@@ -208,7 +209,9 @@ ESTIMATE_VALIDITY_DAYS = env_int("ESTIMATE_VALIDITY_DAYS", default=730)
 SIGNIN_LINK_MAX_AGE_DAYS = env_int("SIGNIN_LINK_MAX_AGE_DAYS", default=14)
 # Called (dotted paths) in the transaction that changes a person's evidence, by apps that keep derived
 # data (analytics' rollups). Lower apps cannot import higher ones; this list is the inversion point.
-EVIDENCE_CHANGED_HANDLERS: list[str] = ["fagdigital.analytics.services.rollups_on_evidence_changed"]
+EVIDENCE_CHANGED_HANDLERS: list[str] = []
+# Called in the transaction that closes a round: publishing its figures (docs/decisions/0010).
+CAMPAIGN_CLOSED_HANDLERS: list[str] = ["fagdigital.analytics.services.on_campaign_closed"]
 ANONYMITY_MIN_GROUP = max(5, env_int("ANONYMITY_MIN_GROUP", default=5))
 ANONYMITY_MIN_GROUP_FREE_TEXT = max(10, env_int("ANONYMITY_MIN_GROUP_FREE_TEXT", default=10))
 

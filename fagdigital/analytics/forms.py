@@ -32,7 +32,7 @@ class FilterForm(forms.Form):
         self.actor = actor
         self.campaigns = selectors.dashboard_campaigns(actor=actor)
         campaign_field: Any = self.fields["campaign"]
-        campaign_field.choices = [(CURRENT, _("Nuværende niveau (seneste vurderinger)"))] + [
+        campaign_field.choices = [(CURRENT, _("Nuværende niveau (seneste lukkede måling)"))] + [
             (str(c.pk), c.name) for c in self.campaigns
         ]
         framework = self._framework()
@@ -53,7 +53,7 @@ class FilterForm(forms.Form):
         campaign = next((c for c in self.campaigns if str(c.pk) == chosen), None)
         if campaign is not None:
             return campaign.framework
-        return selectors.Filters().framework(self.actor.organisation)
+        return selectors.basis_for(organisation=self.actor.organisation, campaign=None).framework
 
     def filters(self) -> selectors.Filters:
         """The chosen filters; anything invalid falls back to its default (and is reported by errors)."""

@@ -1,9 +1,10 @@
-"""Rollups: counts per org unit, role profile, competence and source, kept current as evidence changes.
+"""Published figures of measurement rounds: one row per publication block, source and competence.
 
-A row counts the people placed *directly* in one unit (not its subtree). Because units carry a
-materialised path, a subtree is a contiguous range of paths, and a subtree's figures are a sum over an
-indexed range scan of these rows — a few thousand rows even for a whole municipality, never the raw
-answers. See docs/decisions/0009-rollups-and-anonymity.md.
+A row sums the people of one publication block (privacy.blocks: at least k people of one role profile,
+formed in one unit) — never fewer, and only rows the privacy rule lets out (privacy.release) are stored
+at all. Every figure the dashboards, exports and benchmarks show is a sum of these rows: a unit's figure
+is the sum over the blocks formed inside it, a contiguous range of materialised paths. Rows are written
+when a round closes and never change afterwards. See docs/decisions/0010-publication-blocks.md.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,15 +23,15 @@ class RollupSource(models.TextChoices):
 
 
 class Rollup(models.Model):
-    """People with a level in a competence, per level and against their target.
+    """People of one block with a level in one competence from one source, per level.
 
-    `campaign` is null for "current" (people's current estimates, in their current unit and role);
-    otherwise the figures are the campaign's, with people in the unit and role they had when it opened.
-    `source` "estimate" in a campaign applies the DESIGN.md §2 order (test, leader, self) to its evidence.
+    Targets are not stored: a block has one role profile, so its share at target is computed from the
+    levels and the targets of whichever framework version is in view (the round's own, or the published
+    one for "current level").
     """
 
-    # Derived data, rebuilt in bulk: no database-level foreign keys or single-column indexes to maintain
-    # (deletes still cascade through Django); the indexes in Meta serve every read and update.
+    # Derived data, rebuilt in bulk: no database-level foreign keys to maintain (deletes still cascade
+    # through Django); the index in Meta serves every read.
     organisation = models.ForeignKey(
         "tenancy.Organisation",
         on_delete=models.CASCADE,
@@ -42,16 +42,15 @@ class Rollup(models.Model):
     campaign = models.ForeignKey(
         "assessments.Campaign",
         on_delete=models.CASCADE,
-        null=True,
         related_name="+",
         db_constraint=False,
         db_index=False,
     )
     source = models.CharField(max_length=16, choices=RollupSource.choices)
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-    unit_path = models.CharField(max_length=255)
+    block = models.PositiveIntegerField()
+    # Where the block was formed ("" for the organisation); a unit's figure sums the rows below its path.
+    unit_path = models.CharField(max_length=255, blank=True)
+    direct_only = models.BooleanField(default=False)
     role_profile_code = models.CharField(max_length=100, blank=True)
     competence = models.ForeignKey(
         "frameworks.Competence",
@@ -65,23 +64,11 @@ class Rollup(models.Model):
     level_2 = models.PositiveIntegerField(default=0)
     level_3 = models.PositiveIntegerField(default=0)
     level_4 = models.PositiveIntegerField(default=0)
-    with_target = models.PositiveIntegerField(default=0)
-    at_target = models.PositiveIntegerField(default=0)
-    # Sum of (target - level) over people below their target, for ranking gaps.
-    gap_sum = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints: ClassVar = [
-            # Unit and role profile first: a submission rewrites exactly one (unit, role profile) cell.
             models.UniqueConstraint(
-                fields=["organisation", "campaign", "unit", "role_profile_code", "source", "competence"],
-                condition=Q(campaign__isnull=False),
-                name="rollup_campaign_cell_once",
-            ),
-            models.UniqueConstraint(
-                fields=["organisation", "unit", "role_profile_code", "source", "competence"],
-                condition=Q(campaign__isnull=True),
-                name="rollup_current_cell_once",
+                fields=["campaign", "source", "block", "competence"], name="rollup_block_figure_once"
             ),
         ]
         indexes: ClassVar = [
@@ -95,11 +82,11 @@ class Rollup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id or 'current'}:{self.source}:{self.unit_path}:{self.competence_id}"
+        return f"{self.campaign_id}:{self.source}:{self.block}:{self.competence_id}"
 
 
 class RollupVersion(models.Model):
-    """Bumped whenever an organisation's rollups change, so cached figures are never stale."""
+    """Bumped whenever an organisation's published figures change, so cached figures are never stale."""
 
     organisation = models.OneToOneField(
         "tenancy.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="+"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from fagdigital.orgs.models import OrgUnit
 from fagdigital.orgs.selectors import scope_for_actor, unit_ancestors
+from fagdigital.privacy import texts
 from fagdigital.tenancy.actor import Actor
 
 from . import selectors
@@ -35,10 +35,10 @@ def filter_query(form: FilterForm) -> str:
 
 
 def leader_overview(*, actor: Actor, roots: list[OrgUnit], filters: Filters) -> Heatmap:
-    """One row per unit the leader leads: each unit's own total, as its own heatmap decides it.
+    """One row per unit the leader leads: each unit's own total.
 
-    No total across the units is shown: it would be a figure no anonymity decision was made for. A
-    filter refused for any of the units is refused for the overview.
+    No total across the units is shown: the page is about each unit the leader leads, and each of
+    them is a sum of published blocks already.
     """
     filters = dataclasses.replace(filters, rows="units")
     rows: list[HeatRow] = []
@@ -47,8 +47,6 @@ def leader_overview(*, actor: Actor, roots: list[OrgUnit], filters: Filters) -> 
         view = selectors.heatmap(actor=actor, unit=root, filters=filters)
         if first is None:
             first = view
-        if view.refused:
-            return dataclasses.replace(view, unit=None, rows=[])
         if view.rows:
             total = view.rows[0]
             rows.append(
@@ -59,6 +57,7 @@ def leader_overview(*, actor: Actor, roots: list[OrgUnit], filters: Filters) -> 
                     is_total=False,
                     drillable=True,
                     cells=total.cells,
+                    coverage=total.coverage,
                 )
             )
     if first is None:  # dashboard_roots never returns an empty list, but stay safe
@@ -107,7 +106,7 @@ def breadcrumbs(*, actor: Actor, unit: OrgUnit | None, roots: list[OrgUnit] | No
 
 
 def has_figures(heatmap: Heatmap) -> bool:
-    """Whether any cell holds an answer (shown or hidden): else the page says there is nothing yet."""
+    """Whether any cell holds a figure or a reason for its absence (else the page says there is nothing)."""
     return any(cell.hidden or cell.people for row in heatmap.rows for cell in row.cells)
 
 
@@ -165,12 +164,8 @@ def distribution_rows(distributions: list[Distribution]) -> list[DistributionRow
 # --- The JSON form of the heatmap -------------------------------------------------------------------
 
 
-def reason_text(reason: str, k: int) -> str:
-    if reason == "small":
-        return _("Færre end %(k)s personer") % {"k": k}
-    if reason == "complement":
-        return _("Skjult, så andre skjulte tal ikke kan regnes ud")
-    return ""
+def reason_text(missing: str, k: int) -> str:
+    return texts.missing_reason(missing, k)
 
 
 def heatmap_json(heatmap: Heatmap) -> dict[str, Any]:
@@ -187,7 +182,11 @@ def heatmap_json(heatmap: Heatmap) -> dict[str, Any]:
             "rows": filters.rows,
         },
         "k": heatmap.k,
-        "refused": heatmap.refused or None,
+        "basis": {
+            "campaign": heatmap.basis.campaign.pk if heatmap.basis.campaign else None,
+            "framework_version": heatmap.framework.version if heatmap.framework else None,
+            "current": heatmap.basis.current,
+        },
         "competences": [
             {
                 "code": competence.code,
@@ -198,22 +197,21 @@ def heatmap_json(heatmap: Heatmap) -> dict[str, Any]:
             for column in heatmap.areas
             for competence in column.competences
         ],
-        "rows": []
-        if heatmap.refused
-        else [
+        "rows": [
             {
                 "label": row.label,
                 "unit_id": row.unit.pk if row.unit else None,
                 "total": row.is_total,
+                "participants": row.coverage.participants,
+                "participants_in_figures": row.coverage.covered,
                 "cells": [
                     {
                         "competence": cell.competence.code,
                         "people": cell.people,
                         "at_target": cell.at_target,
                         "share": cell.share,
-                        "hidden": cell.hidden,
-                        "reason": cell.reason or None,
-                        "reason_text": reason_text(cell.reason, heatmap.k) or None,
+                        "missing": cell.missing or None,
+                        "missing_text": reason_text(cell.missing, heatmap.k) or None,
                     }
                     for cell in row.cells
                 ],

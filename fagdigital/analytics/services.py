@@ -1,98 +1,92 @@
-"""Writes of analytics: building rollups from evidence, in bulk and per changed person.
+"""Writes of analytics: publishing a closed round's figures as block rows.
 
-The SQL is plain and portable (window functions and CASE work on PostgreSQL and SQLite), because the demo
-runs on SQLite. Rebuild and incremental update share the same statements; the incremental one restricts
-them to the cells one person belongs to, so both always agree (a property test checks it).
+A round's figures are published once, when it closes (`round_publish`), as sums over its publication
+blocks (privacy.blocks); `rollups_rebuild` republishes every closed round of an organisation from the
+same stored blocks and the same evidence, so it gives the same rows. The SQL is plain and portable
+(common table expressions, window functions and CASE work on PostgreSQL and on the demo's SQLite).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Count, F
 
-from fagdigital.orgs.models import OrgUnit
+from fagdigital.assessments.models import Campaign, CampaignStatus, Instrument, Participant, Visibility
+from fagdigital.orgs.models import PATH_STEP
+from fagdigital.privacy import release
+from fagdigital.privacy.blocks import Cell
+from fagdigital.privacy.models import Partition
+from fagdigital.privacy.rules import min_group
+from fagdigital.privacy.services import partition_store
 
 from .models import Rollup, RollupVersion
 
-TARGETS = """
-    SELECT rt.competence_id AS competence_id, rp.code AS code, rt.level AS level
-    FROM frameworks_roletarget rt JOIN frameworks_roleprofile rp ON rp.id = rt.role_profile_id
-"""
-
-COUNTS = """
-    COUNT(*),
-    SUM(CASE WHEN e.level = 1 THEN 1 ELSE 0 END),
-    SUM(CASE WHEN e.level = 2 THEN 1 ELSE 0 END),
-    SUM(CASE WHEN e.level = 3 THEN 1 ELSE 0 END),
-    SUM(CASE WHEN e.level >= 4 THEN 1 ELSE 0 END),
-    SUM(CASE WHEN t.level IS NULL THEN 0 ELSE 1 END),
-    SUM(CASE WHEN t.level IS NOT NULL AND e.level >= t.level THEN 1 ELSE 0 END),
-    SUM(CASE WHEN t.level IS NOT NULL AND e.level < t.level THEN t.level - e.level ELSE 0 END)
-"""
-
-INSERT_COLUMNS = """
-    INSERT INTO analytics_rollup (organisation_id, campaign_id, source, unit_id, unit_path, role_profile_code,
-        competence_id, people, level_1, level_2, level_3, level_4, with_target, at_target, gap_sum)
-"""
-
-# The estimate rule of DESIGN.md §2 inside one campaign: test, then leader, then learning, then self.
+# The estimate rule of DESIGN.md §2 inside one round: test, then leader, then learning, then self.
 PRIORITY = "CASE source WHEN 'test' THEN 0 WHEN 'leader' THEN 1 WHEN 'learning' THEN 2 ELSE 3 END"
+# Each single source as a bit, so a person's set of sources is one number.
+SOURCE_BIT = "CASE source WHEN 'self' THEN 1 WHEN 'leader' THEN 2 ELSE 4 END"
 
 
-def _campaign_sql(*, combined: bool, where: str) -> str:
-    if combined:
-        evidence = f"""
-            SELECT campaign_id, person_id, competence_id, level, 'estimate' AS source FROM (
-                SELECT campaign_id, person_id, competence_id, level, ROW_NUMBER() OVER (
-                    PARTITION BY campaign_id, person_id, competence_id
-                    ORDER BY {PRIORITY}, observed_on DESC, id DESC) AS rank
-                FROM assessments_evidence WHERE {where}
+def _publish_sql(*, single_sources: str) -> str:
+    released = release.released_sql(
+        people="f.people", source="f.source", groups="g.groups", smallest="g.smallest"
+    )
+    return f"""
+        WITH single AS (
+            SELECT person_id, competence_id, source, level FROM (
+                SELECT person_id, competence_id, source, level, ROW_NUMBER() OVER (
+                    PARTITION BY person_id, competence_id, source ORDER BY observed_on DESC, id DESC) AS rank
+                FROM assessments_evidence
+                WHERE campaign_id = %(campaign)s AND source IN ({single_sources})
+            ) latest WHERE rank = 1
+        ),
+        combined AS (
+            SELECT person_id, competence_id, '{release.COMBINED}' AS source, level FROM (
+                SELECT person_id, competence_id, level, ROW_NUMBER() OVER (
+                    PARTITION BY person_id, competence_id ORDER BY {PRIORITY}, observed_on DESC, id DESC
+                ) AS rank
+                FROM assessments_evidence
+                WHERE campaign_id = %(campaign)s AND source IN ({single_sources})
             ) ranked WHERE rank = 1
-        """
-    else:
-        evidence = f"""
-            SELECT campaign_id, person_id, competence_id, level, source
-            FROM assessments_evidence WHERE {where} AND source IN ('self', 'leader', 'test')
-        """
-    return f"""
-        {INSERT_COLUMNS}
-        SELECT p.organisation_id, e.campaign_id, e.source, p.unit_id, p.unit_path, p.role_profile_code,
-            e.competence_id, {COUNTS}
-        FROM ({evidence}) e
-        JOIN assessments_participant p ON p.campaign_id = e.campaign_id AND p.person_id = e.person_id
-        LEFT JOIN ({TARGETS}) t ON t.competence_id = e.competence_id AND t.code = p.role_profile_code
-        GROUP BY p.organisation_id, e.campaign_id, e.source, p.unit_id, p.unit_path, p.role_profile_code,
-            e.competence_id
-    """
-
-
-def _current_sql(*, engagement_where: str, extra_where: str = "") -> str:
-    """Current estimates, each person in the unit and role of their primary running engagement."""
-    return f"""
-        {INSERT_COLUMNS}
-        SELECT e.organisation_id, NULL, 'estimate', cu.unit_id, u.path, COALESCE(m.role_profile_code, ''),
-            e.competence_id, {COUNTS}
-        FROM assessments_competenceestimate e
-        JOIN (
-            SELECT person_id, unit_id, job_function_id, ROW_NUMBER() OVER (
-                PARTITION BY person_id ORDER BY is_primary DESC, start_date, id) AS rank
-            FROM orgs_engagement
-            WHERE {engagement_where} AND start_date <= %(today)s
-                AND (end_date IS NULL OR end_date >= %(today)s)
-        ) cu ON cu.person_id = e.person_id AND cu.rank = 1
-        JOIN orgs_orgunit u ON u.id = cu.unit_id
-        JOIN frameworks_competence c ON c.id = e.competence_id
-        JOIN frameworks_framework f ON f.id = c.framework_id
-        LEFT JOIN frameworks_jobfunctionmapping m
-            ON m.job_function_id = cu.job_function_id AND m.framework_key = f.key
-        LEFT JOIN ({TARGETS}) t ON t.competence_id = e.competence_id AND t.code = m.role_profile_code
-        WHERE e.organisation_id = %(organisation)s {extra_where}
-        GROUP BY e.organisation_id, cu.unit_id, u.path, COALESCE(m.role_profile_code, ''), e.competence_id
+        ),
+        placed AS (
+            SELECT p.person_id, c.block, c.home_path, c.direct_only, c.role_code
+            FROM assessments_participant p
+            JOIN privacy_partitioncell c ON c.partition_id = %(partition)s
+                AND c.unit_path = p.unit_path AND c.role_code = p.role_profile_code
+            WHERE p.campaign_id = %(campaign)s AND c.block > 0
+        ),
+        patterns AS (
+            SELECT person_id, competence_id, SUM({SOURCE_BIT}) AS pattern
+            FROM single GROUP BY person_id, competence_id
+        ),
+        source_groups AS (
+            SELECT block, competence_id, COUNT(*) AS groups, MIN(size) AS smallest FROM (
+                SELECT pl.block, pt.competence_id, pt.pattern, COUNT(*) AS size
+                FROM patterns pt JOIN placed pl ON pl.person_id = pt.person_id
+                GROUP BY pl.block, pt.competence_id, pt.pattern
+            ) per_pattern GROUP BY block, competence_id
+        ),
+        figures AS (
+            SELECT pl.block, pl.home_path, pl.direct_only, pl.role_code, e.source, e.competence_id,
+                COUNT(*) AS people,
+                SUM(CASE WHEN e.level = 1 THEN 1 ELSE 0 END) AS level_1,
+                SUM(CASE WHEN e.level = 2 THEN 1 ELSE 0 END) AS level_2,
+                SUM(CASE WHEN e.level = 3 THEN 1 ELSE 0 END) AS level_3,
+                SUM(CASE WHEN e.level >= 4 THEN 1 ELSE 0 END) AS level_4
+            FROM (SELECT * FROM single UNION ALL SELECT * FROM combined) e
+            JOIN placed pl ON pl.person_id = e.person_id
+            GROUP BY pl.block, pl.home_path, pl.direct_only, pl.role_code, e.source, e.competence_id
+        )
+        INSERT INTO analytics_rollup (organisation_id, campaign_id, source, block, unit_path, direct_only,
+            role_profile_code, competence_id, people, level_1, level_2, level_3, level_4)
+        SELECT %(organisation)s, %(campaign)s, f.source, f.block, f.home_path, f.direct_only, f.role_code,
+            f.competence_id, f.people, f.level_1, f.level_2, f.level_3, f.level_4
+        FROM figures f
+        JOIN source_groups g ON g.block = f.block AND g.competence_id = f.competence_id
+        WHERE {released}
     """
 
 
@@ -102,96 +96,73 @@ def _bump_version(organisation_id: int) -> None:
         RollupVersion.objects.get_or_create(organisation_id=organisation_id, defaults={"version": 1})
 
 
-def _execute(sql: str, params: Mapping[str, Any]) -> None:
+def partition_key(campaign_id: int) -> str:
+    return f"campaign:{campaign_id}"
+
+
+def round_partition(*, campaign: Campaign) -> Partition:
+    """The round's publication blocks over its participants (stored at opening; formed now if missing)."""
+    cells = [
+        Cell(unit_path=row["unit_path"], role_code=row["role_profile_code"], people=row["people"])
+        for row in Participant.objects.filter(campaign=campaign)
+        .values("unit_path", "role_profile_code")
+        .annotate(people=Count("pk"))
+    ]
+    return partition_store(
+        organisation=campaign.organisation, key=partition_key(campaign.pk), cells=cells, step=PATH_STEP
+    )
+
+
+def has_person_results(campaign: Campaign) -> bool:
+    return bool(set(campaign.instruments) - {Instrument.CHIEFS})
+
+
+@transaction.atomic
+def round_publish(*, campaign_id: int) -> int:
+    """Publish a closed round's figures (the block rows the privacy rule lets out); returns the row count.
+
+    Idempotent: the same blocks and evidence give the same rows. An open round publishes nothing.
+    """
+    campaign = Campaign.objects.select_related("organisation").get(pk=campaign_id)
+    Rollup.objects.filter(campaign=campaign).delete()
+    if campaign.status != CampaignStatus.CLOSED or not has_person_results(campaign):
+        _bump_version(campaign.organisation_id)
+        return 0
+    partition = round_partition(campaign=campaign)
+    # In an anonymous round no leader rates a named person; should ratings exist, they are not published.
+    sources = ["'self'", "'test'"]
+    if campaign.visibility != Visibility.ANONYMOUS:
+        sources.append("'leader'")
+    # The organisation may have raised k since the blocks were formed: the higher one applies.
+    k = max(partition.k, min_group(campaign.organisation))
+    params = {
+        "organisation": campaign.organisation_id,
+        "campaign": campaign.pk,
+        "partition": partition.pk,
+        "k": k,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_publish_sql(single_sources=", ".join(sources)), params)
+    _bump_version(campaign.organisation_id)
+    return Rollup.objects.filter(campaign=campaign).count()
 
 
 Progress = Callable[[str], None]
 
 
-@transaction.atomic
-def rollups_rebuild(
-    *, organisation_id: int, today: dt.date | None = None, progress: Progress | None = None
-) -> int:
-    """Recompute every rollup of the organisation from its evidence and estimates; returns the row count."""
-    today = today or timezone.localdate()
+def rollups_rebuild(*, organisation_id: int, progress: Progress | None = None) -> int:
+    """Republish every closed round of the organisation; returns the row count."""
     say = progress or (lambda _message: None)
-    params: dict[str, Any] = {"organisation": organisation_id, "today": today}
-    if connection.vendor == "postgresql":
-        # The estimate-per-campaign step sorts every evidence row: give this one transaction the memory
-        # to do it without spilling to disk.
-        _execute("SET LOCAL work_mem = '256MB'", {})
-    say("delete")
-    Rollup.objects.filter(organisation_id=organisation_id).delete()
-    where = "organisation_id = %(organisation)s AND campaign_id IS NOT NULL"
-    say("campaigns: self-assessment, leader assessment, test")
-    _execute(_campaign_sql(combined=False, where=where), params)
-    say("campaigns: combined estimate")
-    _execute(_campaign_sql(combined=True, where=where), params)
-    say("current estimates")
-    _execute(_current_sql(engagement_where="organisation_id = %(organisation)s"), params)
+    total = 0
+    campaigns = Campaign.objects.filter(organisation_id=organisation_id, status=CampaignStatus.CLOSED)
+    for campaign in campaigns.order_by("closes_on", "pk"):
+        say(f"{campaign.name}")
+        total += round_publish(campaign_id=campaign.pk)
     _bump_version(organisation_id)
-    count = Rollup.objects.filter(organisation_id=organisation_id).count()
-    say(f"done: {count} rows")
-    return count
+    say(f"done: {total} rows")
+    return total
 
 
-def rollups_on_evidence_changed(
-    *, organisation_id: int, person_id: int, campaign_id: int | None, competence_ids: Iterable[int]
-) -> None:
-    """Recompute the cells the person counts in: their campaign unit and role, and their current unit.
-
-    Runs inside the transaction that changed the evidence, so dashboards are never behind. It redoes
-    whole cells (one unit and role) rather than adding deltas, so it cannot drift from a rebuild. The
-    units are locked first (in id order, so two submissions cannot deadlock): two people of one unit
-    submitting at once would otherwise both rewrite the same cells.
-    """
-    del competence_ids  # a cell holds every competence; recomputing the unit's cells covers them
-    today = timezone.localdate()
-    with connection.cursor() as cursor:
-        campaign_cell = None
-        if campaign_id is not None:
-            cursor.execute(
-                "SELECT unit_id, role_profile_code FROM assessments_participant "
-                "WHERE campaign_id = %s AND person_id = %s",
-                [campaign_id, person_id],
-            )
-            campaign_cell = cursor.fetchone()
-        cursor.execute(
-            "SELECT unit_id FROM orgs_engagement WHERE person_id = %s AND start_date <= %s "
-            "AND (end_date IS NULL OR end_date >= %s) ORDER BY is_primary DESC, start_date, id",
-            [person_id, today, today],
-        )
-        current = cursor.fetchone()
-    units = sorted({row[0] for row in (campaign_cell, current) if row is not None})
-    list(OrgUnit.objects.select_for_update().filter(pk__in=units).order_by("pk").values_list("pk", flat=True))
-    if campaign_cell is not None and campaign_id is not None:
-        unit_id, code = campaign_cell
-        Rollup.objects.filter(
-            organisation_id=organisation_id, campaign_id=campaign_id, unit_id=unit_id, role_profile_code=code
-        ).delete()
-        where = (
-            "campaign_id = %(campaign)s AND person_id IN (SELECT person_id"
-            " FROM assessments_participant WHERE campaign_id = %(campaign)s"
-            " AND unit_id = %(unit)s AND role_profile_code = %(code)s)"
-        )
-        params: dict[str, Any] = {"campaign": campaign_id, "unit": unit_id, "code": code}
-        _execute(_campaign_sql(combined=False, where=where), params)
-        _execute(_campaign_sql(combined=True, where=where), params)
-    if current is not None:
-        rollups_refresh_current_unit(organisation_id=organisation_id, unit_id=current[0], today=today)
-    _bump_version(organisation_id)
-
-
-def rollups_refresh_current_unit(*, organisation_id: int, unit_id: int, today: dt.date | None = None) -> None:
-    """Recompute the "current" cells of one unit (everyone whose primary engagement is there)."""
-    today = today or timezone.localdate()
-    Rollup.objects.filter(organisation_id=organisation_id, campaign__isnull=True, unit_id=unit_id).delete()
-    engagement_where = (
-        "organisation_id = %(organisation)s AND person_id IN (SELECT person_id FROM orgs_engagement "
-        "WHERE unit_id = %(unit)s)"
-    )
-    sql = _current_sql(engagement_where=engagement_where, extra_where="AND cu.unit_id = %(unit)s")
-    _execute(sql, {"organisation": organisation_id, "unit": unit_id, "today": today})
-    _bump_version(organisation_id)
+def on_campaign_closed(*, campaign_id: int) -> None:
+    """The handler assessments calls when a round closes (settings.CAMPAIGN_CLOSED_HANDLERS)."""
+    round_publish(campaign_id=campaign_id)

@@ -42,7 +42,7 @@ def _dashboard(request: HttpRequest, actor: Actor, *, unit: OrgUnit | None, is_s
     filters = form.filters()
     several = unit is None and roots is not None  # a leader of several units: one row per unit
     heatmap = selectors_views.dashboard_heatmap(actor=actor, unit=unit, roots=roots, filters=filters)
-    show_details = not several and not heatmap.refused and heatmap.framework is not None
+    show_details = not several and heatmap.basis.campaign is not None
     trend_rows = selectors.trend(actor=actor, unit=unit, filters=filters) if show_details else []
     query = selectors_views.filter_query(form)
     htmx: Any = getattr(request, "htmx", None)
@@ -59,6 +59,7 @@ def _dashboard(request: HttpRequest, actor: Actor, *, unit: OrgUnit | None, is_s
         "has_figures": selectors_views.has_figures(heatmap),
         "crumbs": selectors_views.breadcrumbs(actor=actor, unit=unit, roots=roots) if not is_start else [],
         "campaign_label": filters.campaign.name if filters.campaign else _("Nuværende niveau"),
+        "basis": heatmap.basis,
         "source_label": RollupSource(filters.source).label,
         "show_details": show_details,
         "gaps": selectors.top_gaps(actor=actor, unit=unit, filters=filters) if show_details else [],

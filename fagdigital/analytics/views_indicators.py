@@ -21,10 +21,14 @@ from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Network, Role
 from fagdigital.tenancy.selectors import network_membership
-from fagdigital.tenancy.services import network_member_naming_set
+from fagdigital.privacy.rules import MIN_ORGANISATIONS, min_group
+from fagdigital.privacy.texts import chiefs_notice
+from fagdigital.tenancy.services import network_member_sharing_set
 
-from . import indicators as sel
-from .selectors import DASHBOARD_ROLES, min_group
+from . import benchmark as bench
+from . import chiefs
+from .networks import BENCHMARK_ROLES
+from .selectors import DASHBOARD_ROLES
 
 CURRENT = "current"
 
@@ -104,7 +108,7 @@ class Chart:
     left: float = CHART_LEFT
 
 
-def indicators_chart(items: list[sel.ItemIndicator]) -> Chart | None:
+def indicators_chart(items: list[chiefs.ItemIndicator]) -> Chart | None:
     rows: list[ChartRow] = []
     for number, item in enumerate(items, start=1):
         result = item.result
@@ -163,11 +167,11 @@ class BoxPlot:
 
 @dataclass(frozen=True)
 class RowView:
-    row: sel.BenchmarkRow
+    row: bench.BenchmarkRow
     plot: BoxPlot | None
 
 
-def _box(row: sel.BenchmarkRow) -> BoxPlot | None:
+def _box(row: bench.BenchmarkRow) -> BoxPlot | None:
     if row.q1 is None or row.median is None or row.q3 is None:
         return None
     return BoxPlot(
@@ -182,10 +186,11 @@ def _box(row: sel.BenchmarkRow) -> BoxPlot | None:
 # --- Views -----------------------------------------------------------------------------------------
 
 
-@actor_required(Role.TOP_MANAGEMENT, Role.COMPETENCE_ADMIN)
+@actor_required(Role.TOP_MANAGEMENT, Role.COMPETENCE_ADMIN, Role.NETWORK_COORDINATOR)
 def indicators(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The chiefs' indicators: the organisation's own statements, the network's figure and the trend."""
-    data = sel.chiefs_indicators(actor=actor, network_id=_chosen_id(request, "network"))
+    """The chiefs' indicators: the organisation's own statements, the network's figure and the trend
+    (a network coordinator: the network's figures only)."""
+    data = chiefs.chiefs_indicators(actor=actor, network_id=_chosen_id(request, "network"))
     form = NetworkChoiceForm(
         initial={"network": str(data.network.pk) if data.network else ""}, networks=data.networks
     )
@@ -193,7 +198,8 @@ def indicators(request: HttpRequest, actor: Actor) -> HttpResponse:
         "data": data,
         "form": form,
         "chart": indicators_chart(data.items),
-        "min_organisations": sel.MIN_ORGANISATIONS,
+        "min_organisations": MIN_ORGANISATIONS,
+        "notice": chiefs_notice(k=data.k),
         "shows_dashboard_link": actor.has_role(*DASHBOARD_ROLES),
     }
     return render(request, "analytics/indicators.html", context)
@@ -202,14 +208,14 @@ def indicators(request: HttpRequest, actor: Actor) -> HttpResponse:
 @actor_required(Role.TOP_MANAGEMENT, Role.COMPETENCE_ADMIN, Role.NETWORK_COORDINATOR)
 def benchmark(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The organisation against its network per focus area and competence (coordinators: the network)."""
-    campaigns = sel.benchmark_campaigns(actor=actor) if actor.has_role(*sel.BENCHMARK_ROLES) else []
+    campaigns = bench.benchmark_campaigns(actor=actor) if actor.has_role(*BENCHMARK_ROLES) else []
     campaign_id = _chosen_id(request, "campaign") if request.GET.get("campaign") != CURRENT else None
     campaign = None
     if campaign_id is not None:
         campaign = next((c for c in campaigns if c.pk == campaign_id), None)
         if campaign is None:
             raise Http404
-    data = sel.benchmark(actor=actor, campaign=campaign, network_id=_chosen_id(request, "network"))
+    data = bench.benchmark(actor=actor, campaign=campaign, network_id=_chosen_id(request, "network"))
     if not data.member_view:
         campaigns = []  # a coordinator compares current figures only
     form = BenchmarkForm(
@@ -236,7 +242,7 @@ def benchmark(request: HttpRequest, actor: Actor) -> HttpResponse:
         "campaigns": campaigns,
         "areas": areas,
         "k": min_group(actor.organisation),
-        "min_organisations": sel.MIN_ORGANISATIONS,
+        "min_organisations": MIN_ORGANISATIONS,
         "shows_dashboard_link": actor.has_role(*DASHBOARD_ROLES),
         "membership": network_membership(organisation=actor.organisation, network_id=data.network.pk)
         if data.network and actor.has_role(Role.COMPETENCE_ADMIN)
@@ -248,21 +254,23 @@ def benchmark(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_POST
 @actor_required(Role.COMPETENCE_ADMIN)
 def benchmark_naming(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The organisation's own choice to be named (with its figures) to the other members of a network."""
+    """The organisation's own choices in a network: contribute its figures at all, and be named."""
     raw = request.POST.get("network", "")
     membership = (
         network_membership(organisation=actor.organisation, network_id=int(raw)) if raw.isdigit() else None
     )
     if membership is None:
         raise Http404
+    contributes = request.POST.get("contributes") == "on"
     named = request.POST.get("named") == "on"
-    network_member_naming_set(organisation=actor.organisation, network=membership.network, named=named)
-    if named:
-        messages.success(
-            request, _("De andre kommuner i netværket kan nu se jeres navn og tal i sammenligningen.")
-        )
+    member = network_member_sharing_set(
+        organisation=actor.organisation, network=membership.network, contributes=contributes, named=named
+    )
+    if not member.contributes_to_benchmarks:
+        text = _("Jeres tal indgår ikke længere i netværkets tal, og jeres navn vises ikke.")
+    elif member.named_in_benchmarks:
+        text = _("Jeres tal indgår i netværkets tal, og de andre kommuner kan se jeres navn og tal.")
     else:
-        messages.success(
-            request, _("Jeres navn og tal vises ikke længere for de andre kommuner i netværket.")
-        )
+        text = _("Jeres tal indgår i netværkets tal uden jeres navn.")
+    messages.success(request, text)
     return redirect(f"{reverse('analytics:benchmark')}?network={membership.network_id}")

@@ -291,6 +291,9 @@ def campaign_close(*, campaign: Campaign) -> Campaign:
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at", "updated_at"])
+    # The apps above publish the round's figures in the same transaction (docs/decisions/0010).
+    for path in settings.CAMPAIGN_CLOSED_HANDLERS:
+        import_string(path)(campaign_id=campaign.pk)
     return campaign
 
 

@@ -1274,7 +1274,7 @@ def estimates_and_rollups_rebuild(
         label = f"{organisation.name}: overblik (rollups)"
         if progress is not None:
             progress(label, 0, 1)
-        analytics_services.rollups_rebuild(organisation_id=organisation.pk, today=today)
+        analytics_services.rollups_rebuild(organisation_id=organisation.pk)
         if progress is not None:
             progress(label, 1, 1)
     return estimates

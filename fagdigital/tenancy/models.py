@@ -95,6 +95,8 @@ class NetworkMember(TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     # Other organisations are never named in benchmarks unless they chose to be.
     named_in_benchmarks = models.BooleanField(_("vis navn i benchmark"), default=False)
+    # An organisation may keep its figures out of the network's figures altogether (its HR decides).
+    contributes_to_benchmarks = models.BooleanField(_("bidrag til netværkets tal"), default=True)
 
     class Meta:
         constraints: ClassVar = [

@@ -89,12 +89,15 @@ def network_ensure(*, name: str, coordinator: Organisation, members: Iterable[Or
 
 
 @transaction.atomic
-def network_member_naming_set(*, organisation: Organisation, network: Network, named: bool) -> NetworkMember:
-    """The organisation's own choice whether other members may see its name and figures in benchmarks."""
+def network_member_sharing_set(
+    *, organisation: Organisation, network: Network, contributes: bool, named: bool
+) -> NetworkMember:
+    """The organisation's own choices in a network: whether its figures count in the network's figures at
+    all, and whether the other members may see its name and figures. Named means contributing."""
     member = NetworkMember.objects.select_for_update().get(network=network, organisation=organisation)
-    if member.named_in_benchmarks != named:
-        member.named_in_benchmarks = named
-        member.save(update_fields=["named_in_benchmarks", "updated_at"])
+    member.contributes_to_benchmarks = contributes
+    member.named_in_benchmarks = named and contributes
+    member.save(update_fields=["contributes_to_benchmarks", "named_in_benchmarks", "updated_at"])
     return member
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "fagdigital.privacy"
+    verbose_name = "Privacy"
