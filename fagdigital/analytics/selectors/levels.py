@@ -241,7 +241,10 @@ def load_level(
             continue
         part = (DIRECT if direct_only else ACROSS) if prefix == path else prefix
         by_competence = level.parts.setdefault(part, {}).setdefault(role, {})
-        by_competence[back[measured]] = counts
+        # Blocks formed in a child unit directly and from its children's people share the child's part.
+        summed = by_competence.setdefault(back[measured], _empty())
+        for index, value in enumerate(counts):
+            summed[index] += value
     return level
 
 
