@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fagdigital.frameworks.models import Area, Framework, RoleProfile
 
 from .models import Instrument, Visibility, visibility_explanation
-from .selectors_admin import UnitChoice
+from .selectors.admin import UnitChoice
 
 DEFAULT_TEST_AREA = "DS"
 DEFAULT_REMINDER_DAYS = "7, 2"

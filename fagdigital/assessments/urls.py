@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import views, views_admin, views_feedback, views_leader, views_survey, views_test
+from .views import admin as views_admin
+from .views import feedback as views_feedback
+from .views import knowledge_test as views_test
+from .views import leader as views_leader
+from .views import self_assessment as views
+from .views import survey as views_survey
 
 app_name = "assessments"
 

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from fagdigital.accounts.models import User
-from fagdigital.assessments import selectors_admin, services
+from fagdigital.assessments import services
 from fagdigital.assessments.models import (
     Campaign,
     CampaignStatus,
@@ -27,6 +27,7 @@ from fagdigital.assessments.models import (
     SurveyItem,
     Visibility,
 )
+from fagdigital.assessments.selectors import admin as selectors_admin
 from fagdigital.assessments.tests.conftest import Team
 from fagdigital.conftest import actor_for
 from fagdigital.frameworks.services import default_framework_install

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fagdigital.accounts.models import User
-from fagdigital.assessments import views_feedback
 from fagdigital.assessments.models import Campaign, Instrument, Visibility
 from fagdigital.assessments.tests.conftest import Team
 from fagdigital.assessments.tests.test_feedback import assess, take_test
+from fagdigital.assessments.views import feedback as views_feedback
 from fagdigital.core import pdf as core_pdf
 from fagdigital.testing.factories import OrganisationFactory
 

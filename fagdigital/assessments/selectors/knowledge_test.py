@@ -1,4 +1,4 @@
-"""Reads for answering the knowledge test, the leader assessment and the chiefs' survey.
+"""Reads for the knowledge test.
 
 Before a knowledge test is submitted its pages are built only from a `TestSheet`, which holds no answer
 key and no explanation: a template cannot show what it is not given. `TestResult` (with the key) is
@@ -7,56 +7,21 @@ built only for a submitted response.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from fagdigital.accounts.models import User
-from fagdigital.frameworks.models import Area, Competence, RoleProfile
-from fagdigital.orgs.models import Person
-from fagdigital.tenancy.actor import Actor
-
-from . import selectors, services
-from .models import (
-    Answer,
-    Campaign,
-    Evidence,
-    ItemKind,
-    Participant,
-    Response,
-    SurveyAnswer,
-    SurveyItem,
-    TestItem,
-    TestQuestion,
-    Visibility,
-)
-
-# --- Whether answers are accepted ----------------------------------------------------------------
+from fagdigital.assessments.models import Campaign, Evidence, ItemKind, Response, TestItem, TestQuestion
+from fagdigital.assessments.services.knowledge_test import test_competences
+from fagdigital.frameworks.models import Area, Competence
 
 
-def answer_refusal(*, campaign: Campaign, today: dt.date) -> str:
-    """Why the campaign takes no answers today (empty when it does); the services' own wording."""
-    if campaign.accepts_answers(today=today):
-        return ""
-    if today < campaign.opens_on:
-        return _("Målingen åbner først %(date)s.") % {"date": date_format(campaign.opens_on, "DATE_FORMAT")}
-    return services.closed_message()
-
-
-def find_response(
-    *, campaign: Campaign, instrument: str, respondent: User, subject: Person | None
-) -> Response | None:
-    """The respondent's response if there is one (pages that only look do not create it)."""
-    return Response.objects.filter(
-        campaign=campaign, instrument=instrument, respondent=respondent, subject=subject
-    ).first()
+def test_questions(*, response: Response) -> list[TestQuestion]:
+    return list(response.questions.select_related("item").order_by("position"))
 
 
 # --- Knowledge test: before submission (no answer key) -------------------------------------------
@@ -184,7 +149,7 @@ class TestPlan:
 
 def test_plan(*, campaign: Campaign) -> TestPlan:
     """What the test covers before it is drawn: per focus area its competences and how many questions."""
-    competences = services.test_competences(campaign=campaign)
+    competences = test_competences(campaign=campaign)
     available = dict(
         TestItem.objects.filter(
             organisation_id=campaign.organisation_id,
@@ -315,155 +280,3 @@ def test_result(*, response: Response, questions: list[TestQuestion]) -> TestRes
             )
         )
     return TestResult(groups=tuple(groups))
-
-
-# --- Leader assessment ---------------------------------------------------------------------------
-
-TEAM_STATUSES = ("not_started", "draft", "submitted", "changed")
-
-
-def leader_status(response: Response | None) -> str:
-    """A rating opened but never saved counts as not started: opening the page creates the row."""
-    if response is None or (response.saved_at is None and not response.is_submitted):
-        return "not_started"
-    if response.is_submitted:
-        return "changed" if response.changed_since_submit else "submitted"
-    return "draft"
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    participant: Participant
-    status: str
-
-
-@dataclass(frozen=True)
-class TeamOverview:
-    rows: list[TeamRow]
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def done(self) -> int:
-        return self.counts.get("submitted", 0)
-
-
-def team_overview(*, actor: Actor, campaign: Campaign) -> TeamOverview:
-    """The people the actor may rate with the state of the actor's rating of each, in two queries."""
-    team = selectors.leader_team(actor=actor, campaign=campaign)
-    states = selectors.leader_response_states(actor=actor, campaign=campaign) if team else {}
-    rows = [TeamRow(participant=p, status=leader_status(states.get(p.person_id))) for p in team]
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[row.status] += 1
-    return TeamOverview(rows=rows, counts=dict(counts))
-
-
-def team_filter(rows: list[TeamRow], *, query: str, status: str) -> list[TeamRow]:
-    """Rows whose person's name contains every word of the query, optionally in one state."""
-    words = query.casefold().split()
-    return [
-        row
-        for row in rows
-        if all(word in row.participant.person.name.casefold() for word in words)
-        and (not status or row.status == status)
-    ]
-
-
-def team_profiles_visible(*, campaign: Campaign) -> bool:
-    """Whether the leader may open team members' individual profiles from the team list.
-
-    Everyone on the list is inside the leader's units, so `selectors.may_see_individual_results`
-    comes down to the campaign's visibility mode; this saves one query per person on the list.
-    """
-    return campaign.visibility == Visibility.DEVELOPMENT
-
-
-def has_answers(*, response: Response) -> bool:
-    """Whether a self- or leader assessment has at least one answer (a level or "ved ikke")."""
-    return response.pk is not None and Answer.objects.filter(response=response).exists()
-
-
-def role_profile_name(*, campaign: Campaign, code: str) -> str:
-    if not code:
-        return ""
-    profile = RoleProfile.objects.filter(framework_id=campaign.framework_id, code=code).first()
-    return profile.t("name") if profile is not None else ""
-
-
-# --- Chiefs' survey ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SurveyQuestion:
-    item: SurveyItem
-    answer: SurveyAnswer | None
-
-    @property
-    def chosen(self) -> str:
-        if self.answer is None:
-            return ""
-        return "dont_know" if self.answer.value is None else str(self.answer.value)
-
-
-@dataclass(frozen=True)
-class SurveyGroup:
-    key: str
-    area: Area | None
-    questions: tuple[SurveyQuestion, ...]
-
-
-@dataclass(frozen=True)
-class SurveySheet:
-    groups: tuple[SurveyGroup, ...]
-
-    @property
-    def questions(self) -> list[SurveyQuestion]:
-        return [question for group in self.groups for question in group.questions]
-
-    @property
-    def total(self) -> int:
-        return len(self.questions)
-
-    @property
-    def answered(self) -> int:
-        return sum(1 for question in self.questions if question.answer is not None)
-
-
-def survey_sheet(*, response: Response) -> SurveySheet:
-    """The survey's statements: the headline statements first, then per focus area in framework order.
-
-    A statement whose area code is not in the framework comes last, under "other statements".
-    """
-    # An unsaved response (the survey only looked at, not yet answered) has no answers to read.
-    if response.pk is None:
-        form = [(item, None) for item in SurveyItem.objects.filter(campaign=response.campaign)]
-    else:
-        form = selectors.survey_form(response=response)
-    areas = {
-        area.code: area
-        for area in Area.objects.filter(
-            framework_id=response.campaign.framework_id,
-            code__in={item.area_code for item, _answer in form if item.area_code},
-        )
-    }
-    headline: list[SurveyQuestion] = []
-    by_area: dict[str, list[SurveyQuestion]] = defaultdict(list)
-    other: list[SurveyQuestion] = []
-    for item, answer in form:
-        question = SurveyQuestion(item=item, answer=answer)
-        if not item.area_code:
-            headline.append(question)
-        elif item.area_code in areas:
-            by_area[item.area_code].append(question)
-        else:
-            other.append(question)
-    groups = [SurveyGroup(key="headline", area=None, questions=tuple(headline))] if headline else []
-    for area in sorted(areas.values(), key=lambda a: (a.position, a.code)):
-        groups.append(SurveyGroup(key=area.code, area=area, questions=tuple(by_area[area.code])))
-    if other:
-        groups.append(SurveyGroup(key="other", area=None, questions=tuple(other)))
-    return SurveySheet(groups=tuple(groups))

@@ -19,14 +19,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.autosave import posted_levels, save_status_response
+from fagdigital.assessments.models import Campaign, Instrument, Participant, Response
 from fagdigital.core.htmx import render_page_or_partial
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
-
-from . import selectors, selectors_respond, services
-from .autosave import posted_levels, save_status_response
-from .models import Campaign, Instrument, Participant, Response
 
 TEAM_PAGE_SIZE = 25
 COMMENT_PREFIX = "comment"
@@ -53,12 +52,12 @@ def _leader_campaign(actor: Actor, campaign_id: int) -> Campaign:
 def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """The people the leader rates in this campaign, with the state of each rating; searchable, paged."""
     campaign = _leader_campaign(actor, campaign_id)
-    overview = selectors_respond.team_overview(actor=actor, campaign=campaign)
+    overview = selectors.team_overview(actor=actor, campaign=campaign)
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
-    if status not in selectors_respond.TEAM_STATUSES:
+    if status not in selectors.TEAM_STATUSES:
         status = ""
-    rows = selectors_respond.team_filter(overview.rows, query=query, status=status)
+    rows = selectors.team_filter(overview.rows, query=query, status=status)
     page = Paginator(rows, TEAM_PAGE_SIZE).get_page(request.GET.get("side"))
     kept = urlencode({k: v for k, v in (("q", query), ("status", status)) if v})
     context = {
@@ -72,7 +71,7 @@ def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
         "status": status,
         "filtered": bool(query or status),
         "accepts_answers": campaign.accepts_answers(today=selectors.today()),
-        "profiles_visible": selectors_respond.team_profiles_visible(campaign=campaign),
+        "profiles_visible": selectors.team_profiles_visible(campaign=campaign),
     }
     return render_page_or_partial(
         request,
@@ -104,9 +103,7 @@ def _page_context(actor: Actor, participant: Participant, response: Response) ->
         "person": participant.person,
         "response": response,
         "questionnaire": questionnaire,
-        "role_profile": selectors_respond.role_profile_name(
-            campaign=campaign, code=participant.role_profile_code
-        ),
+        "role_profile": selectors.role_profile_name(campaign=campaign, code=participant.role_profile_code),
         "accepts_answers": campaign.accepts_answers(today=selectors.today()),
         "saved_at": response.saved_at,
         "answered": questionnaire.answered,
@@ -189,7 +186,7 @@ def submit(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int)
     except ValidationError as refused:
         context = _page_context(actor, participant, response) | {"error": refused.messages[0]}
         return render(request, "assessments/leader/rate.html", context, status=409)
-    if not selectors_respond.has_answers(response=response):
+    if not selectors.has_answers(response=response):
         # An empty rating would show as "Indsendt" on the team list without saying anything.
         error = _("Vælg et niveau eller »Ved ikke« for mindst én kompetence, før du indsender.")
         context = _page_context(actor, participant, response) | {"error": error}

@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.autosave import posted_levels, save_status_response
+from fagdigital.assessments.models import Instrument, Participant, Response
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.middleware import SESSION_KEY
-
-from . import selectors, services
-from .autosave import posted_levels, save_status_response
-from .models import Instrument, Participant, Response
 
 
 @actor_required()

@@ -23,13 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from fagdigital.core.htmx import render_page_or_partial
-from fagdigital.tenancy.access import actor_required
-from fagdigital.tenancy.actor import Actor
-from fagdigital.tenancy.models import Role
-
-from . import selectors, selectors_admin, services
-from .forms import (
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.forms import (
     ACTION_ADD,
     ACTION_REMOVE,
     ACTION_SAVE,
@@ -42,7 +37,19 @@ from .forms import (
     chosen_framework,
     visibility_help,
 )
-from .models import Campaign, CampaignStatus, DegreeScale, Instrument, SurveyItem, Visibility
+from fagdigital.assessments.models import (
+    Campaign,
+    CampaignStatus,
+    DegreeScale,
+    Instrument,
+    SurveyItem,
+    Visibility,
+)
+from fagdigital.assessments.selectors import admin as selectors_admin
+from fagdigital.core.htmx import render_page_or_partial
+from fagdigital.tenancy.access import actor_required
+from fagdigital.tenancy.actor import Actor
+from fagdigital.tenancy.models import Role
 
 ADMIN = Role.COMPETENCE_ADMIN
 PERSON_INSTRUMENTS = selectors_admin.PERSON_INSTRUMENTS
