@@ -5,37 +5,33 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import Http404
 
 from fagdigital.assessments.models import Answer, Campaign, Instrument, Participant, Response, Visibility
 from fagdigital.frameworks.models import RoleProfile
 from fagdigital.orgs.models import Person
-from fagdigital.orgs.selectors import led_unit_paths, person_for_actor
+from fagdigital.orgs.selectors import leader_may_see, people_led_by
 from fagdigital.tenancy.actor import Actor
 
 # --- Leader assessment ---------------------------------------------------------------------------
 
 
 def leader_team(*, actor: Actor, campaign: Campaign) -> list[Participant]:
-    """Participants in the units the actor leads (subtrees included), except the actor themselves."""
-    paths = led_unit_paths(actor=actor)
-    if not paths or not campaign.uses(Instrument.LEADER):
+    """The round's participants the actor leads now (`orgs.selectors.people_led_by`), never the actor.
+
+    Where a person was when the round opened does not matter: a leader rates the people in their
+    current subtree, and stops seeing a person the day the person moves away.
+    """
+    if not campaign.uses(Instrument.LEADER):
         return []
-    unit_q = Q()
-    for path in paths:
-        unit_q |= Q(unit_path__startswith=path)
-    me = person_for_actor(actor=actor)
-    team = Participant.objects.filter(unit_q, campaign=campaign).select_related("person", "unit")
-    if me is not None:
-        team = team.exclude(person=me)
+    team = Participant.objects.filter(
+        campaign=campaign, person__in=people_led_by(actor=actor).values("pk")
+    ).select_related("person", "unit")
     return list(team.order_by("person__name", "pk"))
 
 
 def get_team_member_for_leader(*, actor: Actor, campaign: Campaign, person_id: int) -> Participant:
-    """A participant the actor may rate; 404 for anyone outside the actor's units (or the actor)."""
-    paths = led_unit_paths(actor=actor)
-    me = person_for_actor(actor=actor)
+    """A participant the actor leads now and may rate; 404 for anyone else (and for the actor)."""
     participant = (
         Participant.objects.filter(campaign=campaign, person_id=person_id)
         .select_related("person", "unit")
@@ -44,8 +40,7 @@ def get_team_member_for_leader(*, actor: Actor, campaign: Campaign, person_id: i
     if (
         participant is None
         or not campaign.uses(Instrument.LEADER)
-        or not any(participant.unit_path.startswith(path) for path in paths)
-        or (me is not None and participant.person_id == me.pk)
+        or not leader_may_see(actor=actor, person_id=participant.person_id)
     ):
         raise Http404
     return participant
@@ -62,18 +57,15 @@ def leader_response_states(*, actor: Actor, campaign: Campaign) -> dict[int, Res
 
 
 def may_see_individual_results(*, actor: Actor, campaign: Campaign, person: Person) -> bool:
-    """The person always; their leaders only in a development-dialogue campaign (DESIGN.md §2)."""
+    """The person always; a leader only in a development-dialogue round and only while they lead the
+    person now (DESIGN.md §2, docs/decisions/0012)."""
     if person.user_id == actor.user.pk:
         return True
     if campaign.visibility != Visibility.DEVELOPMENT:
         return False
-    paths = led_unit_paths(actor=actor)
-    unit_path = (
-        Participant.objects.filter(campaign=campaign, person=person)
-        .values_list("unit_path", flat=True)
-        .first()
-    )
-    return unit_path is not None and any(unit_path.startswith(path) for path in paths)
+    if not Participant.objects.filter(campaign=campaign, person=person).exists():
+        return False
+    return leader_may_see(actor=actor, person_id=person.pk)
 
 
 # --- Leader assessment ---------------------------------------------------------------------------

@@ -253,7 +253,7 @@ def test_leader_view_leaves_out_results_from_anonymous_campaigns(
 
     assert "MUS-runde" in html
     assert "Anonym runde" not in html
-    assert "Resultater fra anonyme målinger er ikke med her." in html
+    assert "Kun resultaterne fra målingen »MUS-runde« er med her." in html
 
 
 def test_leader_is_refused_for_a_person_outside_their_units(

@@ -85,6 +85,8 @@ def team_member_profile(request: HttpRequest, actor: Actor, campaign_id: int, pe
         role_profile_code=participant.role_profile_code,
         # Results a person gave in an anonymous campaign are never shown to their leader.
         development_campaigns_only=True,
+        # The round's own results only: not what the person did before or after it (decision 0012).
+        round_only=campaign,
     )
     context = {
         "campaign": campaign,
