@@ -24,6 +24,7 @@ from .knowledge_test import (
     test_questions,
     test_result,
     test_sheet,
+    withheld_items,
 )
 from .leader import (
     TEAM_STATUSES,
@@ -134,4 +135,5 @@ __all__ = [
     "test_result",
     "test_sheet",
     "today",
+    "withheld_items",
 ]

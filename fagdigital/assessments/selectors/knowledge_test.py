@@ -7,6 +7,7 @@ built only for a submitted response.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +16,18 @@ from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from fagdigital.assessments.models import Campaign, Evidence, ItemKind, Response, TestItem, TestQuestion
-from fagdigital.assessments.services.knowledge_test import test_competences
+from fagdigital.assessments.models import (
+    Campaign,
+    CampaignStatus,
+    Evidence,
+    Instrument,
+    ItemKind,
+    Participant,
+    Response,
+    TestItem,
+    TestQuestion,
+)
+from fagdigital.assessments.services.knowledge_test import draw_pools, test_competences
 from fagdigital.frameworks.models import Area, Competence
 
 
@@ -197,6 +208,8 @@ class ResultQuestion:
     options: tuple[ResultOption, ...]
     is_correct: bool
     explanation: str
+    # The name of the open round that may ask this item again: then no key, verdict or explanation.
+    withheld_for: str = ""
 
     @property
     def chosen(self) -> list[ResultOption]:
@@ -215,7 +228,14 @@ class ResultGroup:
 
     @property
     def correct(self) -> int:
+        """Right answers in the competence: from the scoring (withheld questions carry no verdict)."""
+        if self.evidence is not None and "correct" in self.evidence.detail:
+            return int(self.evidence.detail["correct"])
         return sum(1 for question in self.questions if question.is_correct)
+
+    @property
+    def withheld(self) -> int:
+        return sum(1 for question in self.questions if question.withheld_for)
 
     @property
     def score_percent(self) -> int | None:
@@ -237,8 +257,46 @@ class TestResult:
         return sum(group.correct for group in self.groups)
 
 
-def test_result(*, response: Response, questions: list[TestQuestion]) -> TestResult:
-    """A submitted test: per competence the score and level, per question the answer and the key."""
+def withheld_items(*, person_id: int, today: dt.date) -> dict[int, str]:
+    """Items whose key the person's result pages must not show now: item id → the open round's name.
+
+    Those drawn in a knowledge test the person has not submitted yet in an open round; before that
+    test is drawn, those the draw may still pick (seen items of a competence with too few fresh ones,
+    `services.knowledge_test.DrawPool.at_risk`). See docs/decisions/0012.
+    """
+    participations = Participant.objects.filter(
+        person_id=person_id, campaign__status=CampaignStatus.OPEN, campaign__closes_on__gte=today
+    ).select_related("campaign__framework")
+    result: dict[int, str] = {}
+    for participant in participations:
+        campaign = participant.campaign
+        if not campaign.uses(Instrument.TEST):
+            continue
+        response = Response.objects.filter(
+            campaign=campaign, instrument=Instrument.TEST, subject_id=person_id
+        ).first()
+        if response is not None and response.is_submitted:
+            continue
+        drawn = list(response.questions.values_list("item_id", flat=True)) if response is not None else []
+        if drawn:
+            result.update(dict.fromkeys(drawn, campaign.name))
+            continue
+        for pool in draw_pools(campaign=campaign, person_id=person_id):
+            result.update(
+                {item.pk: campaign.name for item in pool.at_risk(campaign.test_items_per_competence)}
+            )
+    return result
+
+
+def test_result(
+    *, response: Response, questions: list[TestQuestion], withheld: Mapping[int, str] | None = None
+) -> TestResult:
+    """A submitted test: per competence the score and level, per question the answer and the key.
+
+    Questions in `withheld` (see `withheld_items`) get no key, verdict or explanation: the open round
+    named there may ask them again.
+    """
+    withheld = withheld or {}
     if not response.is_submitted:
         raise ValueError("the answer key is only read for a submitted test")
     campaign = response.campaign
@@ -252,6 +310,7 @@ def test_result(*, response: Response, questions: list[TestQuestion]) -> TestRes
             options = {str(option["key"]): option for option in question.item.options}
             # Options not in the stored order (added to the item later) were never shown.
             chosen = set(question.selected)
+            held_for = withheld.get(question.item_id, "")
             result_questions.append(
                 ResultQuestion(
                     number=number,
@@ -263,13 +322,14 @@ def test_result(*, response: Response, questions: list[TestQuestion]) -> TestRes
                             key=key,
                             text=_option_text(options[key]),
                             chosen=key in chosen,
-                            correct=bool(options[key].get("correct")),
+                            correct=not held_for and bool(options[key].get("correct")),
                         )
                         for key in question.option_order
                         if key in options
                     ),
-                    is_correct=bool(question.correct),
-                    explanation=question.item.t("explanation"),
+                    is_correct=not held_for and bool(question.correct),
+                    explanation="" if held_for else question.item.t("explanation"),
+                    withheld_for=held_for,
                 )
             )
         groups.append(

@@ -8,6 +8,7 @@ import random
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from fagdigital.assessments.models import (
     Campaign,
     Evidence,
     EvidenceSource,
+    Instrument,
     ItemKind,
     Response,
     ResponseStatus,
@@ -113,9 +115,65 @@ def test_competences(*, campaign: Campaign) -> list[Competence]:
     ]
 
 
+def seen_item_ids(*, person_id: int) -> set[int]:
+    """Items whose answer key the person has seen: those of every knowledge test they submitted."""
+    return set(
+        TestQuestion.objects.filter(
+            response__subject_id=person_id,
+            response__instrument=Instrument.TEST,
+            response__status=ResponseStatus.SUBMITTED,
+        ).values_list("item_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class DrawPool:
+    """One competence's items for one person's draw: those they have not seen the key for, and the rest."""
+
+    competence: Competence
+    fresh: list[TestItem]
+    seen: list[TestItem]
+
+    def at_risk(self, count: int) -> list[TestItem]:
+        """Seen items the draw may pick: all of them when fewer than `count` fresh ones remain."""
+        return self.seen if len(self.fresh) < count else []
+
+    def draw(self, count: int, rng: random.Random) -> list[TestItem]:
+        chosen = _draw_items(list(self.fresh), count, rng)
+        if len(chosen) < count:
+            chosen += _draw_items(list(self.seen), count - len(chosen), rng)
+        return chosen
+
+
+def draw_pools(*, campaign: Campaign, person_id: int) -> list[DrawPool]:
+    """Per competence of the round's test, the active bank items split by whether the person saw the key."""
+    competences = test_competences(campaign=campaign)
+    by_code: dict[str, list[TestItem]] = defaultdict(list)
+    for item in TestItem.objects.filter(
+        organisation_id=campaign.organisation_id,
+        framework_key=campaign.framework.key,
+        active=True,
+        competence_code__in=[c.code for c in competences],
+    ).order_by("key"):
+        by_code[item.competence_code].append(item)
+    seen = seen_item_ids(person_id=person_id)
+    return [
+        DrawPool(
+            competence=competence,
+            fresh=[item for item in by_code[competence.code] if item.pk not in seen],
+            seen=[item for item in by_code[competence.code] if item.pk in seen],
+        )
+        for competence in competences
+    ]
+
+
 @transaction.atomic
 def test_start(*, response: Response, today: dt.date | None = None) -> list[TestQuestion]:
-    """Draw the person's questions once (stratified by difficulty per competence); later calls reuse them."""
+    """Draw the person's questions once (stratified by difficulty per competence); later calls reuse them.
+
+    Items whose key the person has seen (after an earlier test) are drawn only when the bank has too
+    few others for a competence (docs/decisions/0012).
+    """
     today = today or timezone.localdate()
     response = (
         Response.objects.select_for_update(of=("self",))
@@ -127,19 +185,12 @@ def test_start(*, response: Response, today: dt.date | None = None) -> list[Test
         return existing
     check_accepts(response.campaign, today)
     campaign = response.campaign
-    competences = test_competences(campaign=campaign)
-    by_code: dict[str, list[TestItem]] = defaultdict(list)
-    for item in TestItem.objects.filter(
-        organisation_id=campaign.organisation_id,
-        framework_key=campaign.framework.key,
-        active=True,
-        competence_code__in=[c.code for c in competences],
-    ).order_by("key"):
-        by_code[item.competence_code].append(item)
+    assert response.subject_id is not None
+    pools = draw_pools(campaign=campaign, person_id=response.subject_id)
     rng = random.Random(secrets.randbits(64))  # noqa: S311 — the draw needs spread, not secrecy
     questions: list[TestQuestion] = []
-    for competence in competences:
-        for item in _draw_items(by_code[competence.code], campaign.test_items_per_competence, rng):
+    for pool in pools:
+        for item in pool.draw(campaign.test_items_per_competence, rng):
             order = [str(option["key"]) for option in item.options]
             rng.shuffle(order)
             questions.append(

@@ -232,7 +232,11 @@ def test_result(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
         return redirect("assessments:test_questions", campaign_id=campaign_id)
     questions = selectors.test_questions(response=response)
     context = _base_context(participant, response) | {
-        "result": selectors.test_result(response=response, questions=questions),
+        "result": selectors.test_result(
+            response=response,
+            questions=questions,
+            withheld=selectors.withheld_items(person_id=participant.person_id, today=selectors.today()),
+        ),
         "level_bands": _level_bands(),
     }
     return render(request, "assessments/test/result.html", context)
