@@ -391,3 +391,14 @@ class SurveyItemForm(forms.Form):
         while code in self.existing_codes:
             code, n = f"{base}-{n}", n + 1
         return code
+
+
+class NewLinkForm(forms.Form):
+    """The login page's "send me a new link": the e-mail the invitation came to."""
+
+    email = forms.EmailField(
+        label=_("Din e-mail"),
+        max_length=254,
+        help_text=_("Den adresse, invitationen til målingen kom til."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-input"}),
+    )

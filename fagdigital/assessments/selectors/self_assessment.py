@@ -103,7 +103,8 @@ def questionnaire(*, response: Response, role_profile_code: str) -> Questionnair
     descriptors: dict[int, list[LevelDescriptor]] = defaultdict(list)
     for descriptor in LevelDescriptor.objects.filter(competence__in=competences).order_by("level"):
         descriptors[descriptor.competence_id].append(descriptor)
-    answers = {a.competence_id: a for a in Answer.objects.filter(response=response)}
+    # A response only looked at (not yet saved) has no answers.
+    answers = {a.competence_id: a for a in Answer.objects.filter(response=response)} if response.pk else {}
     areas: dict[int, QuestionnaireArea] = {}
     for competence in competences:
         area = areas.setdefault(competence.area_id, QuestionnaireArea(area=competence.area, items=[]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,10 +51,22 @@ class CampaignSettings:
     test_items_per_competence: int = 2
 
 
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs and other invisible control or format characters (Unicode Cc, Cf, Zl, Zp)."""
+    return any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in text)
+
+
 def _check_settings(organisation: Organisation, values: CampaignSettings) -> None:
     errors: dict[str, list[str]] = defaultdict(list)
     if not values.name.strip():
         errors["name"].append(_("Giv målingen et navn."))
+    elif has_control_characters(values.name):
+        errors["name"].append(
+            _(
+                "Navnet må ikke indeholde linjeskift, tabulatorer eller andre usynlige styretegn. "
+                "Skriv navnet på én linje."
+            )
+        )
     if (
         values.framework.organisation_id != organisation.pk
         or values.framework.status != FrameworkStatus.PUBLISHED
@@ -66,6 +79,15 @@ def _check_settings(organisation: Organisation, values: CampaignSettings) -> Non
         errors["instruments"].append(_("Vælg mindst ét instrument."))
     if values.visibility not in Visibility.values:
         errors["visibility"].append(_("Vælg, hvem der kan se resultaterne."))
+    elif values.visibility == Visibility.ANONYMOUS and Instrument.LEADER in values.instruments:
+        # A leader rates one named person: in an anonymous round that would defeat the anonymity.
+        errors["instruments"].append(
+            _(
+                "Ledervurdering kan ikke være med i en anonym måling: lederen vurderer én navngiven "
+                "medarbejder ad gangen, og det kan ikke være anonymt. Vælg »Udviklingssamtale«, eller "
+                "fjern ledervurderingen."
+            )
+        )
     if any(unit.organisation_id != organisation.pk for unit, _subtree in values.units):
         errors["units"].append(_("En af enhederne hører ikke til organisationen."))
     person_instruments = set(values.instruments) - {Instrument.CHIEFS}

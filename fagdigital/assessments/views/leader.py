@@ -81,13 +81,31 @@ def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     )
 
 
-def _rating(actor: Actor, campaign_id: int, person_id: int) -> tuple[Participant, Response]:
+def _rating(
+    actor: Actor, campaign_id: int, person_id: int, *, create: bool = True
+) -> tuple[Participant, Response]:
+    """The team member and the actor's rating of them. Looking (`create=False`) creates nothing, so a
+    closed round's page stays read-only and an unopened rating still counts as not started."""
     campaign = _leader_campaign(actor, campaign_id)
     participant = selectors.get_team_member_for_leader(actor=actor, campaign=campaign, person_id=person_id)
     participant.campaign = campaign
-    response = services.response_get_or_create(
+    found = selectors.find_response(
         campaign=campaign, instrument=Instrument.LEADER, respondent=actor.user, subject=participant.person
     )
+    if found is not None:
+        response = found
+    elif create:
+        response = services.response_get_or_create(
+            campaign=campaign, instrument=Instrument.LEADER, respondent=actor.user, subject=participant.person
+        )
+    else:
+        response = Response(
+            organisation_id=campaign.organisation_id,
+            campaign=campaign,
+            instrument=Instrument.LEADER,
+            respondent=actor.user,
+            subject=participant.person,
+        )
     response.campaign = campaign
     return participant, response
 
@@ -139,7 +157,7 @@ def _save_posted(request: HttpRequest, response: Response) -> Response:
 
 @actor_required(Role.LEADER)
 def rate(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int) -> HttpResponse:
-    participant, response = _rating(actor, campaign_id, person_id)
+    participant, response = _rating(actor, campaign_id, person_id, create=False)
     return render(request, "assessments/leader/rate.html", _page_context(actor, participant, response))
 
 
