@@ -160,9 +160,11 @@ def send_retry(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResp
     """Try the failed invitations and reminders again (they reach only those who did not get them)."""
     campaign = managed_campaign(actor, campaign_id)
     services.send_failures_retry(campaign=campaign)
-    failures = services.send_failures_open(campaign=campaign).count()
-    if failures:
-        messages.error(request, _("Det lykkedes heller ikke denne gang. Se fejlen herunder."))
-    else:
-        messages.success(request, _("Invitationer og påmindelser, der manglede, er sendt."))
+    messages.success(
+        request,
+        _(
+            "Invitationer og påmindelser, der manglede, sendes nu. Lykkes det ikke, står fejlen her på "
+            "siden igen."
+        ),
+    )
     return redirect(detail_url(campaign))
