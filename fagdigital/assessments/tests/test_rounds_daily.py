@@ -200,7 +200,10 @@ def test_a_closed_rounds_leader_pages_say_se_and_change_nothing(
         leader.post(reverse("assessments:leader_save", args=[campaign.pk, member.pk]), {}).status_code == 302
     )
     refused = leader.post(reverse("assessments:leader_submit", args=[campaign.pk, member.pk]))
-    assert refused.status_code in (409, 422)
+    assert refused.status_code == 409
+    assert "Målingen er lukket" in refused.content.decode()
+    # Looking, saving and submitting after close leave no trace.
+    assert not Response.objects.filter(campaign=campaign, instrument=Instrument.LEADER).exists()
 
 
 # --- Resume anywhere: a new link from the login page ----------------------------------------------
@@ -273,7 +276,4 @@ def test_new_links_are_limited_per_address(
 def test_a_bad_address_is_refused_at_the_field(client: Client) -> None:
     response = client.post(reverse("assessments:new_link"), {"email": "ikke en adresse"})
     assert response.status_code == 422
-    assert (
-        "Indtast en gyldig e-mail" in response.content.decode()
-        or "gyldig" in response.content.decode()
-    )
+    assert "Indtast en gyldig e-mail" in response.content.decode() or "gyldig" in response.content.decode()

@@ -94,7 +94,7 @@ def _rating(
     )
     if found is not None:
         response = found
-    elif create:
+    elif create and campaign.accepts_answers(today=selectors.today()):
         response = services.response_get_or_create(
             campaign=campaign, instrument=Instrument.LEADER, respondent=actor.user, subject=participant.person
         )
@@ -148,6 +148,12 @@ def _posted_comments(request: HttpRequest) -> dict[int, str]:
 
 
 def _save_posted(request: HttpRequest, response: Response) -> Response:
+    if response.pk is None:
+        # A closed (or not yet open) round: nothing to save into, and no row is created for it.
+        raise ValidationError(
+            selectors.answer_refusal(campaign=response.campaign, today=selectors.today())
+            or services.closed_message()
+        )
     levels = posted_levels(request)
     comments = _posted_comments(request)
     if not levels and not comments:
