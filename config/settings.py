@@ -38,10 +38,18 @@ DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("FAGDIGITAL_TESTING", default="pytest" in sys.modules)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_MIN_LENGTH = 50
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
+elif len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH and not (DEBUG or TESTING):
+    # It signs sessions, password-reset and sign-in links: a short one can be guessed offline.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is {len(SECRET_KEY)} characters long; production needs at least "
+        f"{SECRET_KEY_MIN_LENGTH} random characters, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -158,6 +166,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 2)
+# E-mails a visitor can ask for (password reset, a new sign-in link): at most this many per address and
+# per client address in the window (docs/decisions/0012). Counted in the default cache.
+EMAIL_REQUEST_LIMIT_PER_ADDRESS = env_int("EMAIL_REQUEST_LIMIT_PER_ADDRESS", default=3)
+EMAIL_REQUEST_LIMIT_PER_IP = env_int("EMAIL_REQUEST_LIMIT_PER_IP", default=20)
+EMAIL_REQUEST_WINDOW_MINUTES = env_int("EMAIL_REQUEST_WINDOW_MINUTES", default=60)
 
 # Brute-force protection: lock a username from an address after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
@@ -166,7 +179,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+# The client's address, for lockouts and rate limits, is the one the outermost trusted proxy saw
+# (fagdigital.accounts.client_ip); with 0 the header is ignored, so a client cannot pick an address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=env_int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "fagdigital.accounts.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # Sessions end after a period without activity and when the browser closes.

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .forms import EmailAuthenticationForm, EmailPasswordResetForm
+from .forms import EmailAuthenticationForm
+from .views import PasswordResetView
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,11 +18,10 @@ urlpatterns = [
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "nulstil-adgangskode/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
-            form_class=EmailPasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",

@@ -32,6 +32,7 @@ from fagdigital.orgs.models import Person
 from . import selectors, services
 from .models import (
     SOURCE_PRIORITY,
+    Campaign,
     CompetenceEstimate,
     Evidence,
     EvidenceSource,
@@ -203,6 +204,8 @@ class PersonalProfile:
     validity_days: int
     # Evidence from anonymous campaigns was left out (a leader's view).
     restricted: bool = False
+    # Only this round's results are shown (a leader's view of a round, docs/decisions/0012).
+    round_name: str = ""
 
     @property
     def items(self) -> list[ProfileItem]:
@@ -293,13 +296,15 @@ def personal_profile(
     today: dt.date,
     role_profile_code: str | None = None,
     development_campaigns_only: bool = False,
+    round_only: Campaign | None = None,
 ) -> PersonalProfile:
     """The person's profile: per competence of their role profile the target, the current level and
     every source's latest evidence; strengths, the three most important development areas and the
     self-assessments that differ from other sources.
 
     `development_campaigns_only` leaves out evidence from anonymous campaigns (what a leader may see);
-    the current level is then taken from the remaining evidence by the same rule.
+    the current level is then taken from the remaining evidence by the same rule. `round_only` keeps only
+    that round's evidence: a round's page shows what the round measured, not what came after it.
     """
     code = role_profile_code or role_profile_code_for_person(person=person, framework=framework)
     # questionnaire_competences reads only the campaign's framework: the competences a person with
@@ -315,6 +320,8 @@ def personal_profile(
         evidence_rows = evidence_rows.filter(
             Q(campaign__isnull=True) | Q(campaign__visibility=Visibility.DEVELOPMENT)
         )
+    if round_only is not None:
+        evidence_rows = evidence_rows.filter(campaign=round_only)
     latest: dict[int, dict[str, SourceEvidence]] = {}
     for row in evidence_rows.order_by("-observed_on", "-pk").values(
         "pk", "competence_id", "source", "level", "observed_on", "detail", "campaign__name"
@@ -374,6 +381,7 @@ def personal_profile(
         calibration=calibration,
         validity_days=settings.ESTIMATE_VALIDITY_DAYS,
         restricted=development_campaigns_only,
+        round_name=round_only.name if round_only is not None else "",
     )
 
 

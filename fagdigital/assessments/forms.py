@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fagdigital.frameworks.models import Area, Framework, RoleProfile
 
 from .models import Instrument, Visibility, visibility_explanation
-from .selectors_admin import UnitChoice
+from .selectors.admin import UnitChoice
 
 DEFAULT_TEST_AREA = "DS"
 DEFAULT_REMINDER_DAYS = "7, 2"
@@ -391,3 +391,14 @@ class SurveyItemForm(forms.Form):
         while code in self.existing_codes:
             code, n = f"{base}-{n}", n + 1
         return code
+
+
+class NewLinkForm(forms.Form):
+    """The login page's "send me a new link": the e-mail the invitation came to."""
+
+    email = forms.EmailField(
+        label=_("Din e-mail"),
+        max_length=254,
+        help_text=_("Den adresse, invitationen til målingen kom til."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-input"}),
+    )

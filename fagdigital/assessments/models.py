@@ -7,9 +7,10 @@ refer to the people who were asked, even if the org structure changes while it r
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -89,6 +90,20 @@ class Campaign(TenantModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A closed round never opens again: its results were published when it closed."""
+        fields = kwargs.get("update_fields")
+        if (
+            self.pk is not None
+            and self.status != CampaignStatus.CLOSED
+            and (fields is None or "status" in fields)
+            and Campaign.objects.filter(pk=self.pk, status=CampaignStatus.CLOSED).exists()
+        ):
+            raise ValidationError(
+                gettext("En lukket måling kan ikke åbnes igen. Opret en ny måling, hvis I vil måle igen.")
+            )
+        super().save(*args, **kwargs)
+
     def accepts_answers(self, *, today: dt.date) -> bool:
         """Answers can be given and changed from the open date until and including the close date."""
         return self.status == CampaignStatus.OPEN and self.opens_on <= today <= self.closes_on
@@ -127,6 +142,8 @@ class Participant(TenantModel):
     reminders_sent = models.JSONField(default=list, blank=True)
     # Rotated whenever a sign-in link is sent or used: a link works once and only the latest works.
     link_nonce = models.CharField(max_length=32, blank=True)
+    # The last reminder (daily or "send reminder now"), so a second click within a day reminds nobody twice.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
@@ -372,6 +389,7 @@ class CompetenceEstimate(TenantModel):
 class InvitationKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation")
     REMINDER = "reminder", _("Påmindelse")
+    NEW_LINK = "new_link", _("Nyt link")
 
 
 class SentMessage(TenantModel):
@@ -384,3 +402,21 @@ class SentMessage(TenantModel):
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
+
+
+class SendFailure(TenantModel):
+    """Invitations or reminders of a round that could not be sent: shown to HR on the round's page with a
+    button to try again, so a failing mail server or a bad message never fails silently."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="send_failures")
+    kind = models.CharField(max_length=16, choices=InvitationKind.choices)
+    recipients = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [models.Index(fields=["campaign", "resolved_at"], name="send_failure_open")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.kind}:{self.error[:40]}"

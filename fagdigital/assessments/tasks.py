@@ -17,6 +17,13 @@ def send_invitations(campaign_id: int) -> int:
 
 
 @task()
+def send_campaign_reminders(campaign_id: int) -> int:
+    """One round's due reminders (HR's "try again" after a failed send)."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    return services.reminders_send_campaign(campaign=campaign) if campaign is not None else 0
+
+
+@task()
 def send_due_reminders_and_close() -> dict[str, int]:
     """Idempotent: safe to run any number of times a day (also as `manage.py send_reminders`)."""
     return {

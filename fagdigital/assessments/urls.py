@@ -1,6 +1,12 @@
 from django.urls import path
 
-from . import views, views_admin, views_feedback, views_leader, views_survey, views_test
+from .views import admin as views_admin
+from .views import admin_followup, admin_survey
+from .views import feedback as views_feedback
+from .views import knowledge_test as views_test
+from .views import leader as views_leader
+from .views import self_assessment as views
+from .views import survey as views_survey
 
 app_name = "assessments"
 
@@ -15,28 +21,32 @@ urlpatterns = [
     path("<int:campaign_id>/luk/", views_admin.campaign_close, name="campaign_close"),
     path("<int:campaign_id>/forlaeng/", views_admin.campaign_extend, name="campaign_extend"),
     path("<int:campaign_id>/slet/", views_admin.campaign_delete, name="campaign_delete"),
-    path("<int:campaign_id>/svarprocent/", views_admin.campaign_rates, name="campaign_rates"),
-    path("<int:campaign_id>/deltagere/", views_admin.participant_list, name="participant_list"),
+    path("<int:campaign_id>/paamind/", admin_followup.reminder_now, name="reminder_now"),
+    path("<int:campaign_id>/send-igen/", admin_followup.send_retry, name="send_retry"),
+    path("<int:campaign_id>/svarprocent/", admin_followup.campaign_rates, name="campaign_rates"),
+    path("<int:campaign_id>/deltagere/", admin_followup.participant_list, name="participant_list"),
     path(
         "<int:campaign_id>/deltagere/<int:participant_id>/gensend/",
-        views_admin.participant_resend,
+        admin_followup.participant_resend,
         name="participant_resend",
     ),
-    path("<int:campaign_id>/ledelsesmaaling/spoergsmaal/", views_admin.survey_items, name="survey_items"),
+    path("<int:campaign_id>/ledelsesmaaling/spoergsmaal/", admin_survey.survey_items, name="survey_items"),
     path(
         "<int:campaign_id>/ledelsesmaaling/spoergsmaal/<int:item_id>/",
-        views_admin.survey_item_edit,
+        admin_survey.survey_item_edit,
         name="survey_item_edit",
     ),
     path(
         "<int:campaign_id>/ledelsesmaaling/spoergsmaal/<int:item_id>/slet/",
-        views_admin.survey_item_delete,
+        admin_survey.survey_item_delete,
         name="survey_item_delete",
     ),
-    path("<int:campaign_id>/ledelsesmaaling/resultater/", views_admin.survey_results, name="survey_results"),
+    path("<int:campaign_id>/ledelsesmaaling/resultater/", admin_survey.survey_results, name="survey_results"),
     # Taking part: "Mine målinger", sign-in links and the self-assessment.
     path("mine/", views.my_campaigns, name="mine"),
     path("link/<str:token>/", views.signin_link, name="signin_link"),
+    path("nyt-link/", views.new_link, name="new_link"),
+    path("nyt-link/sendt/", views.new_link_sent, name="new_link_sent"),
     path("<int:campaign_id>/selvvurdering/", views.self_start, name="self_start"),
     path("<int:campaign_id>/selvvurdering/gem/", views.self_save, name="self_save"),
     path("<int:campaign_id>/selvvurdering/indsend/", views.self_review, name="self_review"),

@@ -81,15 +81,43 @@ def visible_units(*, actor: Actor) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(scope.unit_q(), organisation=actor.organisation)
 
 
+# --- Who may see whom (docs/decisions/0012) ------------------------------------------------------
+
+
+def _people_in_led_subtrees(actor: Actor, on: dt.date | None) -> QuerySet[Person]:
+    paths = led_unit_paths(actor=actor)
+    if not paths:
+        return Person.objects.none()
+    units = reduce(or_, (Q(unit__path__startswith=path) for path in paths))
+    engaged_here = Engagement.objects.filter(
+        units, active_engagements_q(on=on), organisation=actor.organisation, person=OuterRef("pk")
+    )
+    return Person.objects.filter(Exists(engaged_here), organisation=actor.organisation)
+
+
+def people_led_by(*, actor: Actor, on: dt.date | None = None) -> QuerySet[Person]:
+    """The people the actor leads now: the one rule of which people a leader sees and rates.
+
+    A person is led by the actor while they have a running engagement in a unit of the subtrees the
+    actor leads now (current `UnitLeader` rows, read through `led_unit_paths`), never the actor's own
+    record. Nothing from the past counts: not where the person was when a round opened, not whom the
+    actor led then. Every leader path (round pages, rating, comments, profiles, person pages) asks this.
+    """
+    return _people_in_led_subtrees(actor, on).exclude(user=actor.user)
+
+
+def leader_may_see(*, actor: Actor, person_id: int) -> bool:
+    """Whether the actor leads the person now (`people_led_by`); never true for the actor themselves."""
+    return people_led_by(actor=actor).filter(pk=person_id).exists()
+
+
 def visible_people(*, actor: Actor) -> QuerySet[Person]:
-    """People with a running engagement in a unit the actor may see."""
+    """The whole organisation for HR and top management; for a leader the people they lead now
+    (`people_led_by`) and their own record when it is in their units, as the structure pages list it."""
     scope = scope_for_actor(actor=actor)
     if scope.whole_organisation:
         return Person.objects.filter(organisation=actor.organisation)
-    engaged_here = Engagement.objects.filter(
-        scope.unit_q(prefix="unit__"), active_engagements_q(), person=OuterRef("pk")
-    )
-    return Person.objects.filter(Exists(engaged_here), organisation=actor.organisation)
+    return _people_in_led_subtrees(actor, None)
 
 
 def get_unit_for_user(*, actor: Actor, unit_id: int) -> OrgUnit:

@@ -76,16 +76,18 @@ def make_campaign(team: Team, django_capture_on_commit_callbacks: Any) -> Callab
 
     def make(
         *,
-        instruments: tuple[str, ...] = (
-            Instrument.SELF,
-            Instrument.LEADER,
-            Instrument.TEST,
-            Instrument.CHIEFS,
-        ),
+        instruments: tuple[str, ...] | None = None,
         visibility: str = Visibility.DEVELOPMENT,
         open_it: bool = True,
         **overrides: Any,
     ) -> Campaign:
+        if instruments is None:
+            # Every instrument the visibility allows: leader ratings belong to development rounds.
+            instruments = tuple(
+                i
+                for i in (Instrument.SELF, Instrument.LEADER, Instrument.TEST, Instrument.CHIEFS)
+                if i != Instrument.LEADER or visibility == Visibility.DEVELOPMENT
+            )
         today = timezone.localdate()
         values: dict[str, Any] = {
             "name": "Måling 2026",
@@ -107,3 +109,10 @@ def make_campaign(team: Team, django_capture_on_commit_callbacks: Any) -> Callab
         return campaign
 
     return make
+
+
+def make_legacy_anonymous(campaign: Campaign) -> Campaign:
+    """A round from before anonymous rounds refused the leader assessment: anonymous, with leader ratings."""
+    Campaign.objects.filter(pk=campaign.pk).update(visibility=Visibility.ANONYMOUS)
+    campaign.refresh_from_db()
+    return campaign

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from fagdigital.accounts.models import User
-from fagdigital.assessments import selectors_admin, services
+from fagdigital.assessments import services
 from fagdigital.assessments.models import (
     Campaign,
     CampaignStatus,
@@ -27,6 +27,7 @@ from fagdigital.assessments.models import (
     SurveyItem,
     Visibility,
 )
+from fagdigital.assessments.selectors import admin as selectors_admin
 from fagdigital.assessments.tests.conftest import Team
 from fagdigital.conftest import actor_for
 from fagdigital.frameworks.services import default_framework_install
@@ -377,8 +378,14 @@ def test_extend_moves_the_close_date_later_only(admin: Client, make_campaign: Ma
 
 def test_close_ends_an_open_campaign_and_is_refused_twice(admin: Client, make_campaign: MakeCampaign) -> None:
     campaign = make_campaign()
-    detail = text(admin.get(f"/maalinger/{campaign.pk}/"))
-    assert "kan ingen længere svare eller ændre deres svar" in detail
+    detail = admin.get(f"/maalinger/{campaign.pk}/").content.decode()
+    assert f'href="/maalinger/{campaign.pk}/luk/"' in detail
+    # Closing asks first: the GET explains and changes nothing.
+    confirm = text(admin.get(f"/maalinger/{campaign.pk}/luk/"))
+    assert "kan ingen længere svare, ændre eller indsende deres svar" in confirm
+    assert "En lukket måling kan ikke åbnes igen." in confirm
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.OPEN
     assert admin.post(f"/maalinger/{campaign.pk}/luk/").status_code == 302
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.CLOSED
@@ -401,8 +408,10 @@ def test_delete_removes_a_draft_but_not_an_open_campaign(admin: Client, make_cam
 
 def test_state_changes_need_post(admin: Client, make_campaign: MakeCampaign) -> None:
     campaign = make_campaign(open_it=False)
-    for action in ("aabn", "luk", "forlaeng", "slet"):
+    for action in ("aabn", "forlaeng", "slet", "send-igen"):
         assert admin.get(f"/maalinger/{campaign.pk}/{action}/").status_code == 405
+    # Closing and reminding answer a GET with a question, never with the change.
+    assert admin.get(f"/maalinger/{campaign.pk}/luk/").status_code == 302
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.DRAFT
 

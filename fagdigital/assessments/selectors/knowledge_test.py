@@ -1,4 +1,4 @@
-"""Reads for answering the knowledge test, the leader assessment and the chiefs' survey.
+"""Reads for the knowledge test.
 
 Before a knowledge test is submitted its pages are built only from a `TestSheet`, which holds no answer
 key and no explanation: a template cannot show what it is not given. `TestResult` (with the key) is
@@ -8,55 +8,31 @@ built only for a submitted response.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from fagdigital.accounts.models import User
-from fagdigital.frameworks.models import Area, Competence, RoleProfile
-from fagdigital.orgs.models import Person
-from fagdigital.tenancy.actor import Actor
-
-from . import selectors, services
-from .models import (
-    Answer,
+from fagdigital.assessments.models import (
     Campaign,
+    CampaignStatus,
     Evidence,
+    Instrument,
     ItemKind,
     Participant,
     Response,
-    SurveyAnswer,
-    SurveyItem,
     TestItem,
     TestQuestion,
-    Visibility,
 )
-
-# --- Whether answers are accepted ----------------------------------------------------------------
-
-
-def answer_refusal(*, campaign: Campaign, today: dt.date) -> str:
-    """Why the campaign takes no answers today (empty when it does); the services' own wording."""
-    if campaign.accepts_answers(today=today):
-        return ""
-    if today < campaign.opens_on:
-        return _("Målingen åbner først %(date)s.") % {"date": date_format(campaign.opens_on, "DATE_FORMAT")}
-    return services.closed_message()
+from fagdigital.assessments.services.knowledge_test import draw_pools, test_competences
+from fagdigital.frameworks.models import Area, Competence
 
 
-def find_response(
-    *, campaign: Campaign, instrument: str, respondent: User, subject: Person | None
-) -> Response | None:
-    """The respondent's response if there is one (pages that only look do not create it)."""
-    return Response.objects.filter(
-        campaign=campaign, instrument=instrument, respondent=respondent, subject=subject
-    ).first()
+def test_questions(*, response: Response) -> list[TestQuestion]:
+    return list(response.questions.select_related("item").order_by("position"))
 
 
 # --- Knowledge test: before submission (no answer key) -------------------------------------------
@@ -184,7 +160,7 @@ class TestPlan:
 
 def test_plan(*, campaign: Campaign) -> TestPlan:
     """What the test covers before it is drawn: per focus area its competences and how many questions."""
-    competences = services.test_competences(campaign=campaign)
+    competences = test_competences(campaign=campaign)
     available = dict(
         TestItem.objects.filter(
             organisation_id=campaign.organisation_id,
@@ -232,6 +208,8 @@ class ResultQuestion:
     options: tuple[ResultOption, ...]
     is_correct: bool
     explanation: str
+    # The name of the open round that may ask this item again: then no key, verdict or explanation.
+    withheld_for: str = ""
 
     @property
     def chosen(self) -> list[ResultOption]:
@@ -250,7 +228,14 @@ class ResultGroup:
 
     @property
     def correct(self) -> int:
+        """Right answers in the competence: from the scoring (withheld questions carry no verdict)."""
+        if self.evidence is not None and "correct" in self.evidence.detail:
+            return int(self.evidence.detail["correct"])
         return sum(1 for question in self.questions if question.is_correct)
+
+    @property
+    def withheld(self) -> int:
+        return sum(1 for question in self.questions if question.withheld_for)
 
     @property
     def score_percent(self) -> int | None:
@@ -272,8 +257,46 @@ class TestResult:
         return sum(group.correct for group in self.groups)
 
 
-def test_result(*, response: Response, questions: list[TestQuestion]) -> TestResult:
-    """A submitted test: per competence the score and level, per question the answer and the key."""
+def withheld_items(*, person_id: int, today: dt.date) -> dict[int, str]:
+    """Items whose key the person's result pages must not show now: item id → the open round's name.
+
+    Those drawn in a knowledge test the person has not submitted yet in an open round; before that
+    test is drawn, those the draw may still pick (seen items of a competence with too few fresh ones,
+    `services.knowledge_test.DrawPool.at_risk`). See docs/decisions/0012.
+    """
+    participations = Participant.objects.filter(
+        person_id=person_id, campaign__status=CampaignStatus.OPEN, campaign__closes_on__gte=today
+    ).select_related("campaign__framework")
+    result: dict[int, str] = {}
+    for participant in participations:
+        campaign = participant.campaign
+        if not campaign.uses(Instrument.TEST):
+            continue
+        response = Response.objects.filter(
+            campaign=campaign, instrument=Instrument.TEST, subject_id=person_id
+        ).first()
+        if response is not None and response.is_submitted:
+            continue
+        drawn = list(response.questions.values_list("item_id", flat=True)) if response is not None else []
+        if drawn:
+            result.update(dict.fromkeys(drawn, campaign.name))
+            continue
+        for pool in draw_pools(campaign=campaign, person_id=person_id):
+            result.update(
+                {item.pk: campaign.name for item in pool.at_risk(campaign.test_items_per_competence)}
+            )
+    return result
+
+
+def test_result(
+    *, response: Response, questions: list[TestQuestion], withheld: Mapping[int, str] | None = None
+) -> TestResult:
+    """A submitted test: per competence the score and level, per question the answer and the key.
+
+    Questions in `withheld` (see `withheld_items`) get no key, verdict or explanation: the open round
+    named there may ask them again.
+    """
+    withheld = withheld or {}
     if not response.is_submitted:
         raise ValueError("the answer key is only read for a submitted test")
     campaign = response.campaign
@@ -287,6 +310,7 @@ def test_result(*, response: Response, questions: list[TestQuestion]) -> TestRes
             options = {str(option["key"]): option for option in question.item.options}
             # Options not in the stored order (added to the item later) were never shown.
             chosen = set(question.selected)
+            held_for = withheld.get(question.item_id, "")
             result_questions.append(
                 ResultQuestion(
                     number=number,
@@ -298,13 +322,14 @@ def test_result(*, response: Response, questions: list[TestQuestion]) -> TestRes
                             key=key,
                             text=_option_text(options[key]),
                             chosen=key in chosen,
-                            correct=bool(options[key].get("correct")),
+                            correct=not held_for and bool(options[key].get("correct")),
                         )
                         for key in question.option_order
                         if key in options
                     ),
-                    is_correct=bool(question.correct),
-                    explanation=question.item.t("explanation"),
+                    is_correct=not held_for and bool(question.correct),
+                    explanation="" if held_for else question.item.t("explanation"),
+                    withheld_for=held_for,
                 )
             )
         groups.append(
@@ -315,155 +340,3 @@ def test_result(*, response: Response, questions: list[TestQuestion]) -> TestRes
             )
         )
     return TestResult(groups=tuple(groups))
-
-
-# --- Leader assessment ---------------------------------------------------------------------------
-
-TEAM_STATUSES = ("not_started", "draft", "submitted", "changed")
-
-
-def leader_status(response: Response | None) -> str:
-    """A rating opened but never saved counts as not started: opening the page creates the row."""
-    if response is None or (response.saved_at is None and not response.is_submitted):
-        return "not_started"
-    if response.is_submitted:
-        return "changed" if response.changed_since_submit else "submitted"
-    return "draft"
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    participant: Participant
-    status: str
-
-
-@dataclass(frozen=True)
-class TeamOverview:
-    rows: list[TeamRow]
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def done(self) -> int:
-        return self.counts.get("submitted", 0)
-
-
-def team_overview(*, actor: Actor, campaign: Campaign) -> TeamOverview:
-    """The people the actor may rate with the state of the actor's rating of each, in two queries."""
-    team = selectors.leader_team(actor=actor, campaign=campaign)
-    states = selectors.leader_response_states(actor=actor, campaign=campaign) if team else {}
-    rows = [TeamRow(participant=p, status=leader_status(states.get(p.person_id))) for p in team]
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[row.status] += 1
-    return TeamOverview(rows=rows, counts=dict(counts))
-
-
-def team_filter(rows: list[TeamRow], *, query: str, status: str) -> list[TeamRow]:
-    """Rows whose person's name contains every word of the query, optionally in one state."""
-    words = query.casefold().split()
-    return [
-        row
-        for row in rows
-        if all(word in row.participant.person.name.casefold() for word in words)
-        and (not status or row.status == status)
-    ]
-
-
-def team_profiles_visible(*, campaign: Campaign) -> bool:
-    """Whether the leader may open team members' individual profiles from the team list.
-
-    Everyone on the list is inside the leader's units, so `selectors.may_see_individual_results`
-    comes down to the campaign's visibility mode; this saves one query per person on the list.
-    """
-    return campaign.visibility == Visibility.DEVELOPMENT
-
-
-def has_answers(*, response: Response) -> bool:
-    """Whether a self- or leader assessment has at least one answer (a level or "ved ikke")."""
-    return response.pk is not None and Answer.objects.filter(response=response).exists()
-
-
-def role_profile_name(*, campaign: Campaign, code: str) -> str:
-    if not code:
-        return ""
-    profile = RoleProfile.objects.filter(framework_id=campaign.framework_id, code=code).first()
-    return profile.t("name") if profile is not None else ""
-
-
-# --- Chiefs' survey ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SurveyQuestion:
-    item: SurveyItem
-    answer: SurveyAnswer | None
-
-    @property
-    def chosen(self) -> str:
-        if self.answer is None:
-            return ""
-        return "dont_know" if self.answer.value is None else str(self.answer.value)
-
-
-@dataclass(frozen=True)
-class SurveyGroup:
-    key: str
-    area: Area | None
-    questions: tuple[SurveyQuestion, ...]
-
-
-@dataclass(frozen=True)
-class SurveySheet:
-    groups: tuple[SurveyGroup, ...]
-
-    @property
-    def questions(self) -> list[SurveyQuestion]:
-        return [question for group in self.groups for question in group.questions]
-
-    @property
-    def total(self) -> int:
-        return len(self.questions)
-
-    @property
-    def answered(self) -> int:
-        return sum(1 for question in self.questions if question.answer is not None)
-
-
-def survey_sheet(*, response: Response) -> SurveySheet:
-    """The survey's statements: the headline statements first, then per focus area in framework order.
-
-    A statement whose area code is not in the framework comes last, under "other statements".
-    """
-    # An unsaved response (the survey only looked at, not yet answered) has no answers to read.
-    if response.pk is None:
-        form = [(item, None) for item in SurveyItem.objects.filter(campaign=response.campaign)]
-    else:
-        form = selectors.survey_form(response=response)
-    areas = {
-        area.code: area
-        for area in Area.objects.filter(
-            framework_id=response.campaign.framework_id,
-            code__in={item.area_code for item, _answer in form if item.area_code},
-        )
-    }
-    headline: list[SurveyQuestion] = []
-    by_area: dict[str, list[SurveyQuestion]] = defaultdict(list)
-    other: list[SurveyQuestion] = []
-    for item, answer in form:
-        question = SurveyQuestion(item=item, answer=answer)
-        if not item.area_code:
-            headline.append(question)
-        elif item.area_code in areas:
-            by_area[item.area_code].append(question)
-        else:
-            other.append(question)
-    groups = [SurveyGroup(key="headline", area=None, questions=tuple(headline))] if headline else []
-    for area in sorted(areas.values(), key=lambda a: (a.position, a.code)):
-        groups.append(SurveyGroup(key=area.code, area=area, questions=tuple(by_area[area.code])))
-    if other:
-        groups.append(SurveyGroup(key="other", area=None, questions=tuple(other)))
-    return SurveySheet(groups=tuple(groups))

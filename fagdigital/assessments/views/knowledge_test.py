@@ -1,7 +1,7 @@
 """The knowledge test as a participant takes it: intro, all questions on one page, review, result.
 
 The answer key never reaches the browser before submission: the pages before it are rendered from
-`selectors_respond.TestSheet`, which carries no key and no explanation, and every save answer is only
+`selectors.TestSheet`, which carries no key and no explanation, and every save answer is only
 the saved state. Scoring happens on the server when the test is submitted (`services.test_submit`).
 """
 
@@ -17,12 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.autosave import save_status_response
+from fagdigital.assessments.models import Instrument, Participant, Response, TestQuestion
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
-
-from . import selectors, selectors_respond, services
-from .autosave import save_status_response
-from .models import Instrument, Participant, Response, TestQuestion
 
 QUESTION_PREFIX = "q"
 
@@ -43,7 +42,7 @@ def _test_context(
             subject=participant.person,
         )
     else:
-        response = selectors_respond.find_response(
+        response = selectors.find_response(
             campaign=participant.campaign,
             instrument=Instrument.TEST,
             respondent=actor.user,
@@ -83,7 +82,7 @@ def test_start(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResp
             return redirect("assessments:test_questions", campaign_id=campaign_id)
     drawn = response.questions.count() if response is not None else 0
     context = _base_context(participant, response) | {
-        "plan": selectors_respond.test_plan(campaign=participant.campaign),
+        "plan": selectors.test_plan(campaign=participant.campaign),
         "drawn": drawn,
         "error": error,
     }
@@ -98,7 +97,7 @@ def test_questions(request: HttpRequest, actor: Actor, campaign_id: int) -> Http
     questions = selectors.test_questions(response=response) if response is not None else []
     if response is None or not questions:
         return redirect("assessments:test_start", campaign_id=campaign_id)
-    sheet = selectors_respond.test_sheet(campaign=participant.campaign, questions=questions)
+    sheet = selectors.test_sheet(campaign=participant.campaign, questions=questions)
     context = _base_context(participant, response) | {
         "sheet": sheet,
         "saved_at": response.saved_at,
@@ -134,7 +133,7 @@ def _save_answers(response: Response, questions: list[TestQuestion], request: Ht
     selections = _posted_selections(request, by_id)
     if response.is_submitted:
         raise ValidationError(_("Testen er indsendt, og svarene kan ikke ændres."))
-    refusal = selectors_respond.answer_refusal(campaign=response.campaign, today=selectors.today())
+    refusal = selectors.answer_refusal(campaign=response.campaign, today=selectors.today())
     if refusal:
         raise ValidationError(refusal)
     changed = {
@@ -204,7 +203,7 @@ def test_submit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
     questions = selectors.test_questions(response=response)
     if not questions and not error:
         return redirect("assessments:test_start", campaign_id=campaign_id)
-    sheet = selectors_respond.test_sheet(campaign=participant.campaign, questions=questions)
+    sheet = selectors.test_sheet(campaign=participant.campaign, questions=questions)
     context = _base_context(participant, response) | {
         "sheet": sheet,
         "answered": sheet.answered,
@@ -233,7 +232,11 @@ def test_result(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
         return redirect("assessments:test_questions", campaign_id=campaign_id)
     questions = selectors.test_questions(response=response)
     context = _base_context(participant, response) | {
-        "result": selectors_respond.test_result(response=response, questions=questions),
+        "result": selectors.test_result(
+            response=response,
+            questions=questions,
+            withheld=selectors.withheld_items(person_id=participant.person_id, today=selectors.today()),
+        ),
         "level_bands": _level_bands(),
     }
     return render(request, "assessments/test/result.html", context)

@@ -19,14 +19,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.autosave import posted_levels, save_status_response
+from fagdigital.assessments.models import Campaign, Instrument, Participant, Response
 from fagdigital.core.htmx import render_page_or_partial
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
-
-from . import selectors, selectors_respond, services
-from .autosave import posted_levels, save_status_response
-from .models import Campaign, Instrument, Participant, Response
 
 TEAM_PAGE_SIZE = 25
 COMMENT_PREFIX = "comment"
@@ -53,12 +52,12 @@ def _leader_campaign(actor: Actor, campaign_id: int) -> Campaign:
 def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """The people the leader rates in this campaign, with the state of each rating; searchable, paged."""
     campaign = _leader_campaign(actor, campaign_id)
-    overview = selectors_respond.team_overview(actor=actor, campaign=campaign)
+    overview = selectors.team_overview(actor=actor, campaign=campaign)
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
-    if status not in selectors_respond.TEAM_STATUSES:
+    if status not in selectors.TEAM_STATUSES:
         status = ""
-    rows = selectors_respond.team_filter(overview.rows, query=query, status=status)
+    rows = selectors.team_filter(overview.rows, query=query, status=status)
     page = Paginator(rows, TEAM_PAGE_SIZE).get_page(request.GET.get("side"))
     kept = urlencode({k: v for k, v in (("q", query), ("status", status)) if v})
     context = {
@@ -72,7 +71,7 @@ def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
         "status": status,
         "filtered": bool(query or status),
         "accepts_answers": campaign.accepts_answers(today=selectors.today()),
-        "profiles_visible": selectors_respond.team_profiles_visible(campaign=campaign),
+        "profiles_visible": selectors.team_profiles_visible(campaign=campaign),
     }
     return render_page_or_partial(
         request,
@@ -82,13 +81,31 @@ def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     )
 
 
-def _rating(actor: Actor, campaign_id: int, person_id: int) -> tuple[Participant, Response]:
+def _rating(
+    actor: Actor, campaign_id: int, person_id: int, *, create: bool = True
+) -> tuple[Participant, Response]:
+    """The team member and the actor's rating of them. Looking (`create=False`) creates nothing, so a
+    closed round's page stays read-only and an unopened rating still counts as not started."""
     campaign = _leader_campaign(actor, campaign_id)
     participant = selectors.get_team_member_for_leader(actor=actor, campaign=campaign, person_id=person_id)
     participant.campaign = campaign
-    response = services.response_get_or_create(
+    found = selectors.find_response(
         campaign=campaign, instrument=Instrument.LEADER, respondent=actor.user, subject=participant.person
     )
+    if found is not None:
+        response = found
+    elif create and campaign.accepts_answers(today=selectors.today()):
+        response = services.response_get_or_create(
+            campaign=campaign, instrument=Instrument.LEADER, respondent=actor.user, subject=participant.person
+        )
+    else:
+        response = Response(
+            organisation_id=campaign.organisation_id,
+            campaign=campaign,
+            instrument=Instrument.LEADER,
+            respondent=actor.user,
+            subject=participant.person,
+        )
     response.campaign = campaign
     return participant, response
 
@@ -104,9 +121,7 @@ def _page_context(actor: Actor, participant: Participant, response: Response) ->
         "person": participant.person,
         "response": response,
         "questionnaire": questionnaire,
-        "role_profile": selectors_respond.role_profile_name(
-            campaign=campaign, code=participant.role_profile_code
-        ),
+        "role_profile": selectors.role_profile_name(campaign=campaign, code=participant.role_profile_code),
         "accepts_answers": campaign.accepts_answers(today=selectors.today()),
         "saved_at": response.saved_at,
         "answered": questionnaire.answered,
@@ -133,6 +148,12 @@ def _posted_comments(request: HttpRequest) -> dict[int, str]:
 
 
 def _save_posted(request: HttpRequest, response: Response) -> Response:
+    if response.pk is None:
+        # A closed (or not yet open) round: nothing to save into, and no row is created for it.
+        raise ValidationError(
+            selectors.answer_refusal(campaign=response.campaign, today=selectors.today())
+            or services.closed_message()
+        )
     levels = posted_levels(request)
     comments = _posted_comments(request)
     if not levels and not comments:
@@ -142,7 +163,7 @@ def _save_posted(request: HttpRequest, response: Response) -> Response:
 
 @actor_required(Role.LEADER)
 def rate(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int) -> HttpResponse:
-    participant, response = _rating(actor, campaign_id, person_id)
+    participant, response = _rating(actor, campaign_id, person_id, create=False)
     return render(request, "assessments/leader/rate.html", _page_context(actor, participant, response))
 
 
@@ -189,7 +210,7 @@ def submit(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int)
     except ValidationError as refused:
         context = _page_context(actor, participant, response) | {"error": refused.messages[0]}
         return render(request, "assessments/leader/rate.html", context, status=409)
-    if not selectors_respond.has_answers(response=response):
+    if not selectors.has_answers(response=response):
         # An empty rating would show as "Indsendt" on the team list without saying anything.
         error = _("Vælg et niveau eller »Ved ikke« for mindst én kompetence, før du indsender.")
         context = _page_context(actor, participant, response) | {"error": error}

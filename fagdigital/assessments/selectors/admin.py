@@ -15,12 +15,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 
-from fagdigital.frameworks.models import Area, Framework, FrameworkStatus, RoleProfile
-from fagdigital.orgs.models import PATH_STEP, OrgUnit
-from fagdigital.tenancy.actor import Actor
-
-from . import selectors
-from .models import (
+from fagdigital.assessments import selectors
+from fagdigital.assessments.models import (
     Campaign,
     CampaignUnit,
     Instrument,
@@ -30,6 +26,9 @@ from .models import (
     SurveyItem,
     Visibility,
 )
+from fagdigital.frameworks.models import Area, Framework, FrameworkStatus, RoleProfile
+from fagdigital.orgs.models import PATH_STEP, OrgUnit
+from fagdigital.tenancy.actor import Actor
 
 UNIT_SEARCH_LIMIT = 20
 CONTEXT_SEPARATOR = " \u203a "  # between the names of the units above a unit

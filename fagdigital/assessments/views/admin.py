@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,40 +22,43 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from fagdigital.core.htmx import render_page_or_partial
-from fagdigital.tenancy.access import actor_required
-from fagdigital.tenancy.actor import Actor
-from fagdigital.tenancy.models import Role
-
-from . import selectors, selectors_admin, services
-from .forms import (
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.forms import (
     ACTION_ADD,
     ACTION_REMOVE,
     ACTION_SAVE,
     ACTION_SEARCH,
     CampaignForm,
     ExtendForm,
-    ParticipantSearchForm,
     ScopeInput,
-    SurveyItemForm,
     chosen_framework,
     visibility_help,
 )
-from .models import Campaign, CampaignStatus, DegreeScale, Instrument, SurveyItem, Visibility
+from fagdigital.assessments.models import (
+    Campaign,
+    CampaignStatus,
+    Instrument,
+    Visibility,
+)
+from fagdigital.assessments.selectors import admin as selectors_admin
+from fagdigital.core.htmx import render_page_or_partial
+from fagdigital.tenancy.access import actor_required
+from fagdigital.tenancy.actor import Actor
+from fagdigital.tenancy.models import Role
 
 ADMIN = Role.COMPETENCE_ADMIN
 PERSON_INSTRUMENTS = selectors_admin.PERSON_INSTRUMENTS
 
 
-def _managed(actor: Actor, campaign_id: int) -> Campaign:
+def managed_campaign(actor: Actor, campaign_id: int) -> Campaign:
     return selectors.get_managed_campaign_for_user(actor=actor, campaign_id=campaign_id)
 
 
-def _detail_url(campaign: Campaign) -> str:
+def detail_url(campaign: Campaign) -> str:
     return reverse("assessments:campaign_detail", args=[campaign.pk])
 
 
-def _refused(
+def refusal_page(
     request: HttpRequest,
     campaign: Campaign,
     *,
@@ -124,12 +126,12 @@ def _edit_refused(request: HttpRequest, campaign: Campaign) -> HttpResponse:
                 "Opret en ny måling, hvis I vil måle igen."
             )
         ]
-    return _refused(
+    return refusal_page(
         request,
         campaign,
         title=_("Målingen kan ikke ændres"),
         reasons=reasons,
-        back_url=_detail_url(campaign),
+        back_url=detail_url(campaign),
         back_label=_("Tilbage til målingen"),
     )
 
@@ -210,7 +212,7 @@ def _campaign_form(request: HttpRequest, actor: Actor, campaign: Campaign | None
                     )
                     % {"name": saved.name},
                 )
-                return redirect(_detail_url(saved))
+                return redirect(detail_url(saved))
             if campaign is not None and campaign.status != CampaignStatus.DRAFT:
                 return _edit_refused(request, campaign)
         status = 422
@@ -292,7 +294,7 @@ def campaign_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @actor_required(ADMIN)
 def campaign_edit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
+    campaign = managed_campaign(actor, campaign_id)
     if campaign.status != CampaignStatus.DRAFT:
         return _edit_refused(request, campaign)
     return _campaign_form(request, actor, campaign)
@@ -363,7 +365,9 @@ def _render_detail(
         "counts": counts,
         "submitted": submitted,
         # Anonymous campaigns show no totals for fewer people than the anonymity minimum.
-        "hide_counts": campaign.visibility == Visibility.ANONYMOUS and counts["participants"] < k,
+        "hide_counts": counts_hidden(campaign, counts),
+        "send_failures": list(services.send_failures_open(campaign=campaign)),
+        "can_remind": campaign.accepts_answers(today=today) and bool(person_instruments),
         "min_group": k,
         "planned": planned,
         "person_instruments": person_instruments,
@@ -377,13 +381,13 @@ def _render_detail(
 
 @actor_required(ADMIN)
 def campaign_detail(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    return _render_detail(request, _managed(actor, campaign_id))
+    return _render_detail(request, managed_campaign(actor, campaign_id))
 
 
 @require_POST
 @actor_required(ADMIN)
 def campaign_open(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
+    campaign = managed_campaign(actor, campaign_id)
     try:
         campaign = services.campaign_open(campaign=campaign)
     except ValidationError as error:
@@ -394,28 +398,53 @@ def campaign_open(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpR
         _("Målingen »%(name)s« er åbnet. Deltagerne får deres invitation på e-mail inden for få minutter.")
         % {"name": campaign.name},
     )
-    return redirect(_detail_url(campaign))
+    return redirect(detail_url(campaign))
 
 
-@require_POST
+def counts_hidden(campaign: Campaign, counts: dict[str, int]) -> bool:
+    """Anonymous campaigns show no totals for fewer people than the anonymity minimum."""
+    return (
+        campaign.visibility == Visibility.ANONYMOUS and counts["participants"] < settings.ANONYMITY_MIN_GROUP
+    )
+
+
 @actor_required(ADMIN)
 def campaign_close(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
-    try:
-        campaign = services.campaign_close(campaign=campaign)
-    except ValidationError as error:
-        return _render_detail(request, campaign, errors=list(error.messages), status=409)
-    messages.success(
-        request,
-        _("Målingen »%(name)s« er lukket. Der kan ikke længere svares.") % {"name": campaign.name},
-    )
-    return redirect(_detail_url(campaign))
+    """Ask first (GET: what closing means, with the figures), then close (POST)."""
+    campaign = managed_campaign(actor, campaign_id)
+    if request.method == "POST":
+        try:
+            campaign = services.campaign_close(campaign=campaign)
+        except ValidationError as error:
+            return _render_detail(request, campaign, errors=list(error.messages), status=409)
+        messages.success(
+            request,
+            _("Målingen »%(name)s« er lukket. Der kan ikke længere svares.") % {"name": campaign.name},
+        )
+        return redirect(detail_url(campaign))
+    if campaign.status != CampaignStatus.OPEN:
+        return redirect(detail_url(campaign))
+    counts = selectors.campaign_counts(campaign=campaign)
+    person_instruments = [i for i in PERSON_INSTRUMENTS if campaign.uses(i)]
+    context = {
+        "campaign": campaign,
+        "counts": counts,
+        "hide_counts": counts_hidden(campaign, counts),
+        "submitted": [
+            (i.label, counts.get(str(i), 0))
+            for i in (*person_instruments, Instrument.CHIEFS)
+            if campaign.uses(i)
+        ],
+        "person_instruments": person_instruments,
+        "today": timezone.localdate(),
+    }
+    return render(request, "assessments/admin/campaign_close.html", context)
 
 
 @require_POST
 @actor_required(ADMIN)
 def campaign_extend(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
+    campaign = managed_campaign(actor, campaign_id)
     form = ExtendForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, campaign, extend_form=form, status=422)
@@ -434,7 +463,7 @@ def campaign_extend(request: HttpRequest, actor: Actor, campaign_id: int) -> Htt
         _("Målingen er forlænget. Deltagerne kan nu svare til og med %(date)s.")
         % {"date": _long_date(campaign.closes_on)},
     )
-    return redirect(_detail_url(campaign))
+    return redirect(detail_url(campaign))
 
 
 def _long_date(day: dt.date) -> str:
@@ -444,7 +473,7 @@ def _long_date(day: dt.date) -> str:
 @require_POST
 @actor_required(ADMIN)
 def campaign_delete(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
+    campaign = managed_campaign(actor, campaign_id)
     name = campaign.name
     try:
         services.campaign_delete(campaign=campaign)
@@ -452,213 +481,3 @@ def campaign_delete(request: HttpRequest, actor: Actor, campaign_id: int) -> Htt
         return _render_detail(request, campaign, errors=list(error.messages), status=409)
     messages.success(request, _("Kladden »%(name)s« er slettet.") % {"name": name})
     return redirect("assessments:campaign_list")
-
-
-# --- Follow-up: response rates and participants -------------------------------------------------------------
-
-
-@actor_required(ADMIN)
-def campaign_rates(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
-    context = {"campaign": campaign, "table": selectors_admin.rate_table(campaign=campaign)}
-    return render(request, "assessments/admin/campaign_rates.html", context)
-
-
-@actor_required(ADMIN)
-def participant_list(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
-    form = ParticipantSearchForm(request.GET or None)
-    query = str(form.cleaned_data["q"]).strip() if form.is_valid() else ""
-    result = selectors_admin.participant_page(
-        campaign=campaign, query=query, page_number=request.GET.get("side")
-    )
-    context = {
-        "campaign": campaign,
-        "form": form,
-        "query": query,
-        "result": result,
-        "accepts_answers": campaign.accepts_answers(today=timezone.localdate()),
-    }
-    return render_page_or_partial(
-        request,
-        page_template="assessments/admin/participant_list.html",
-        partial_template="assessments/admin/_participant_results.html",
-        context=context,
-    )
-
-
-@require_POST
-@actor_required(ADMIN)
-def participant_resend(
-    request: HttpRequest, actor: Actor, campaign_id: int, participant_id: int
-) -> HttpResponse:
-    campaign = _managed(actor, campaign_id)
-    participant = selectors_admin.get_participant_for_campaign(
-        campaign=campaign, participant_id=participant_id
-    )
-    back = reverse("assessments:participant_list", args=[campaign.pk])
-    params = {k: str(request.POST[k]) for k in ("q", "side") if request.POST.get(k)}
-    if params:
-        back = f"{back}?{urlencode(params)}"
-    try:
-        sent = services.invitation_resend(participant=participant)
-    except ValidationError as error:
-        return _refused(
-            request,
-            campaign,
-            title=_("Invitationen kan ikke sendes"),
-            reasons=list(error.messages),
-            back_url=back,
-            back_label=_("Tilbage til deltagerne"),
-        )
-    name = participant.person.name
-    if sent:
-        messages.success(
-            request,
-            _(
-                "Invitationen er sendt igen til %(name)s. "
-                "Et link fra en tidligere invitation virker ikke længere."
-            )
-            % {"name": name},
-        )
-    else:
-        messages.warning(
-            request,
-            _(
-                "%(name)s har ingen e-mailadresse, så invitationen kunne ikke sendes. Få e-mailadressen "
-                "rettet i HR-systemet, og indlæs personerne igen."
-            )
-            % {"name": name},
-        )
-    return redirect(back)
-
-
-# --- Chiefs' survey -----------------------------------------------------------------------------------------
-
-
-def _survey_campaign(actor: Actor, campaign_id: int) -> Campaign:
-    campaign = _managed(actor, campaign_id)
-    if not campaign.uses(Instrument.CHIEFS):
-        raise Http404
-    return campaign
-
-
-def _survey_locked(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    return _refused(
-        request,
-        campaign,
-        title=_("Spørgsmålene kan ikke ændres"),
-        reasons=[
-            _(
-                "Målingen er åbnet, så ledelsesmålingens spørgsmål ligger fast. Ellers ville nogle svare på "
-                "andre spørgsmål end andre."
-            )
-        ],
-        back_url=reverse("assessments:survey_items", args=[campaign.pk]),
-        back_label=_("Tilbage til spørgsmålene"),
-    )
-
-
-@actor_required(ADMIN)
-def survey_items(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    campaign = _survey_campaign(actor, campaign_id)
-    areas = {a.code: a for a in selectors_admin.framework_areas(framework=campaign.framework)}
-    context = {
-        "campaign": campaign,
-        "items": [
-            (item, areas.get(item.area_code)) for item in selectors_admin.survey_items(campaign=campaign)
-        ],
-        "editable": campaign.status == CampaignStatus.DRAFT,
-    }
-    return render(request, "assessments/admin/survey_items.html", context)
-
-
-@actor_required(ADMIN)
-def survey_item_edit(request: HttpRequest, actor: Actor, campaign_id: int, item_id: int) -> HttpResponse:
-    """Add (item_id 0) or change a statement of the chiefs' survey while the campaign is a draft."""
-    campaign = _survey_campaign(actor, campaign_id)
-    item: SurveyItem | None = (
-        selectors_admin.get_survey_item_for_campaign(campaign=campaign, item_id=item_id) if item_id else None
-    )
-    if campaign.status != CampaignStatus.DRAFT:
-        return _survey_locked(request, campaign)
-    items = selectors_admin.survey_items(campaign=campaign)
-    initial = {"text_da": item.text_da, "text_en": item.text_en, "area_code": item.area_code} if item else {}
-    form = SurveyItemForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        areas=selectors_admin.framework_areas(framework=campaign.framework),
-        existing_codes={i.code for i in items},
-        creating=item is None,
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = services.survey_item_save(
-                    campaign=campaign,
-                    item=item,
-                    code=data["code"] if item is None else item.code,
-                    text_da=data["text_da"],
-                    text_en=data["text_en"],
-                    area_code=data["area_code"],
-                )
-            except ValidationError as error:
-                if not hasattr(error, "error_dict"):
-                    return _survey_locked(request, campaign)
-                for name, field_messages in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, field_messages)
-            else:
-                messages.success(
-                    request,
-                    _("Spørgsmålet er tilføjet.") if item is None else _("Spørgsmålet er gemt."),
-                )
-                return redirect(reverse("assessments:survey_items", args=[campaign.pk]) + f"#item-{saved.pk}")
-        status = 422
-    context = {
-        "campaign": campaign,
-        "item": item,
-        "form": form,
-        "heading": _("Nyt spørgsmål") if item is None else _("Redigér spørgsmålet"),
-        "error_summary": [
-            (str(form[name].auto_id), str(m)) for name in form.fields for m in form.errors.get(name, [])
-        ],
-        "non_field_errors": form.non_field_errors(),
-        "error_prefix": _("Fejl:"),
-    }
-    return render(request, "assessments/admin/survey_item_form.html", context, status=status)
-
-
-@actor_required(ADMIN)
-def survey_item_delete(request: HttpRequest, actor: Actor, campaign_id: int, item_id: int) -> HttpResponse:
-    """Ask first (GET), then delete (POST)."""
-    campaign = _survey_campaign(actor, campaign_id)
-    item = selectors_admin.get_survey_item_for_campaign(campaign=campaign, item_id=item_id)
-    if campaign.status != CampaignStatus.DRAFT:
-        return _survey_locked(request, campaign)
-    if request.method == "POST":
-        try:
-            services.survey_item_delete(campaign=campaign, item=item)
-        except ValidationError:
-            return _survey_locked(request, campaign)
-        messages.success(request, _("Spørgsmålet er slettet."))
-        return redirect("assessments:survey_items", campaign.pk)
-    return render(request, "assessments/admin/survey_item_delete.html", {"campaign": campaign, "item": item})
-
-
-@actor_required(ADMIN, Role.TOP_MANAGEMENT)
-def survey_results(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
-    """The organisation's own answers: for its competence admins and top management (DESIGN.md §2)."""
-    campaign = selectors.get_campaign_for_user(actor=actor, campaign_id=campaign_id)
-    if not campaign.uses(Instrument.CHIEFS):
-        raise Http404
-    counts = selectors.campaign_counts(campaign=campaign)
-    context = {
-        "campaign": campaign,
-        "rows": selectors.survey_results(campaign=campaign),
-        "respondents": counts.get(str(Instrument.CHIEFS), 0),
-        "is_admin": actor.has_role(ADMIN),
-        "scale": [str(label) for _value, label in DegreeScale.choices],
-    }
-    return render(request, "assessments/admin/survey_results.html", context)

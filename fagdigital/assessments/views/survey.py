@@ -17,13 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.autosave import parse_choice, save_status_response
+from fagdigital.assessments.models import DegreeScale, Instrument, Response
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
-
-from . import selectors, selectors_respond, services
-from .autosave import parse_choice, save_status_response
-from .models import DegreeScale, Instrument, Response
 
 ITEM_PREFIX = "s"
 
@@ -39,7 +38,7 @@ def _survey_response(actor: Actor, campaign_id: int, *, create: bool = True) -> 
             campaign=campaign, instrument=Instrument.CHIEFS, respondent=actor.user, subject=None
         )
     else:
-        response = selectors_respond.find_response(
+        response = selectors.find_response(
             campaign=campaign, instrument=Instrument.CHIEFS, respondent=actor.user, subject=None
         ) or Response(
             organisation_id=campaign.organisation_id,
@@ -51,7 +50,7 @@ def _survey_response(actor: Actor, campaign_id: int, *, create: bool = True) -> 
     return response
 
 
-def _page_context(response: Response, sheet: selectors_respond.SurveySheet) -> dict[str, Any]:
+def _page_context(response: Response, sheet: selectors.SurveySheet) -> dict[str, Any]:
     campaign = response.campaign
     return {
         "campaign": campaign,
@@ -65,7 +64,7 @@ def _page_context(response: Response, sheet: selectors_respond.SurveySheet) -> d
     }
 
 
-def _posted_values(request: HttpRequest, sheet: selectors_respond.SurveySheet) -> dict[int, int | None]:
+def _posted_values(request: HttpRequest, sheet: selectors.SurveySheet) -> dict[int, int | None]:
     """Answers in the posted form: `s<item id>` → 1..5, or None for "ved ikke"."""
     known = {question.item.pk for question in sheet.questions}
     values: dict[int, int | None] = {}
@@ -82,10 +81,10 @@ def _posted_values(request: HttpRequest, sheet: selectors_respond.SurveySheet) -
     return values
 
 
-def _save_posted(request: HttpRequest, response: Response, sheet: selectors_respond.SurveySheet) -> bool:
+def _save_posted(request: HttpRequest, response: Response, sheet: selectors.SurveySheet) -> bool:
     """Save the changed answers of the posted page: all of them, or none when one is refused."""
     values = _posted_values(request, sheet)
-    refusal = selectors_respond.answer_refusal(campaign=response.campaign, today=selectors.today())
+    refusal = selectors.answer_refusal(campaign=response.campaign, today=selectors.today())
     if refusal:
         raise ValidationError(refusal)
     questions = {question.item.pk: question for question in sheet.questions}
@@ -105,7 +104,7 @@ def _save_posted(request: HttpRequest, response: Response, sheet: selectors_resp
 @actor_required(Role.TOP_MANAGEMENT)
 def survey(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     response = _survey_response(actor, campaign_id, create=False)
-    sheet = selectors_respond.survey_sheet(response=response)
+    sheet = selectors.survey_sheet(response=response)
     return render(request, "assessments/survey/survey.html", _page_context(response, sheet))
 
 
@@ -114,7 +113,7 @@ def survey(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse
 def save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """Autosave (htmx: the saved state, or 409 with the reason) or, without JavaScript, save and reload."""
     response = _survey_response(actor, campaign_id)
-    sheet = selectors_respond.survey_sheet(response=response)
+    sheet = selectors.survey_sheet(response=response)
     htmx = bool(getattr(request, "htmx", False))
     try:
         changed = _save_posted(request, response, sheet)
@@ -131,7 +130,7 @@ def save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
         messages.error(request, error.messages[0])
         return redirect("assessments:survey", campaign_id=campaign_id)
     if changed:
-        sheet = selectors_respond.survey_sheet(response=response)
+        sheet = selectors.survey_sheet(response=response)
     if htmx:
         return save_status_response(
             request, saved_at=response.saved_at, answered=sheet.answered, total=sheet.total
@@ -145,10 +144,10 @@ def save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
 def submit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """Save the posted page (if any) and submit; a repeated submission changes nothing."""
     response = _survey_response(actor, campaign_id)
-    sheet = selectors_respond.survey_sheet(response=response)
+    sheet = selectors.survey_sheet(response=response)
     try:
         if _save_posted(request, response, sheet):
-            sheet = selectors_respond.survey_sheet(response=response)
+            sheet = selectors.survey_sheet(response=response)
     except ValidationError as refused:
         context = _page_context(response, sheet) | {"error": refused.messages[0]}
         return render(request, "assessments/survey/survey.html", context, status=409)

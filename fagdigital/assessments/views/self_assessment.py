@@ -9,22 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.accounts.ratelimit import email_request_allowed
+from fagdigital.accounts.views import too_many_message
+from fagdigital.assessments import selectors, services
+from fagdigital.assessments.autosave import posted_levels, save_status_response
+from fagdigital.assessments.forms import NewLinkForm
+from fagdigital.assessments.models import Instrument, Participant, Response
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.middleware import SESSION_KEY
-
-from . import selectors, services
-from .autosave import posted_levels, save_status_response
-from .models import Instrument, Participant, Response
 
 
 @actor_required()
@@ -43,7 +47,12 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "assessments/signin_link.html", {"error": error.messages[0]}, status=400)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_KEY] = participant.organisation_id
-    return redirect("assessments:self_start", campaign_id=participant.campaign_id)
+    campaign = participant.campaign
+    if campaign.uses(Instrument.SELF):
+        return redirect("assessments:self_start", campaign_id=campaign.pk)
+    if campaign.uses(Instrument.TEST):
+        return redirect("assessments:test_start", campaign_id=campaign.pk)
+    return redirect("assessments:mine")
 
 
 def _self_context(actor: Actor, campaign_id: int) -> tuple[Participant, Response, selectors.Questionnaire]:
@@ -125,7 +134,7 @@ def self_save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRespo
                 status=409,
             )
         messages.error(request, error.messages[0])
-        return redirect(request.POST.get("back") or reverse("assessments:self_start", args=[campaign_id]))
+        return redirect(_same_site(request, request.POST.get("back", ""), campaign_id))
     if request.htmx:  # type: ignore[attr-defined]
         answered, total = selectors.answer_progress(response=response, role_profile_code=code)
         return save_status_response(request, saved_at=response.saved_at, answered=answered, total=total)
@@ -135,6 +144,15 @@ def self_save(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRespo
     if next_area.isdigit() and questionnaire.area_by_id(int(next_area)) is not None:
         return redirect("assessments:self_area", campaign_id=campaign_id, area_id=int(next_area))
     return redirect("assessments:self_review", campaign_id=campaign_id)
+
+
+def _same_site(request: HttpRequest, back: str, campaign_id: int) -> str:
+    """The posted way back when it is a path on this site; else the start page (no open redirect)."""
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse("assessments:self_start", args=[campaign_id])
 
 
 @actor_required()
@@ -157,3 +175,25 @@ def self_review(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
             return redirect("assessments:my_profile")
     context = _page_context(participant, response, questionnaire) | {"error": error}
     return render(request, "assessments/self_review.html", context, status=409 if error else 200)
+
+
+# --- A new sign-in link, asked for from the login page ------------------------------------------
+
+
+def new_link(request: HttpRequest) -> HttpResponse:
+    """Ask for a fresh one-time link by e-mail; the answer is the same whether the address is known."""
+    form = NewLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = str(form.cleaned_data["email"])
+        verdict = email_request_allowed(request=request, kind="signin-link", email=email)
+        if not verdict.allowed:
+            form.add_error(None, too_many_message(verdict.retry_minutes))
+            return render(request, "assessments/new_link.html", {"form": form}, status=429)
+        services.signin_links_resend(email=email)
+        return redirect("assessments:new_link_sent")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "assessments/new_link.html", {"form": form}, status=status)
+
+
+def new_link_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "assessments/new_link_sent.html", {"link_days": settings.SIGNIN_LINK_MAX_AGE_DAYS})

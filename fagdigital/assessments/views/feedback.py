@@ -18,15 +18,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from fagdigital.assessments import feedback, selectors
 from fagdigital.core import pdf as core_pdf
 from fagdigital.orgs.models import Person
 from fagdigital.orgs.selectors import person_for_actor
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 
-from . import feedback, selectors
-
-PDF_STYLESHEET = Path(__file__).parent / "static" / "assessments" / "feedback" / "profile_pdf.css"
+PDF_STYLESHEET = Path(__file__).parent.parent / "static" / "assessments" / "feedback" / "profile_pdf.css"
 
 
 def _profile_context(person: Person) -> dict[str, Any]:
@@ -86,6 +85,8 @@ def team_member_profile(request: HttpRequest, actor: Actor, campaign_id: int, pe
         role_profile_code=participant.role_profile_code,
         # Results a person gave in an anonymous campaign are never shown to their leader.
         development_campaigns_only=True,
+        # The round's own results only: not what the person did before or after it (decision 0012).
+        round_only=campaign,
     )
     context = {
         "campaign": campaign,

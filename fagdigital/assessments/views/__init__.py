@@ -1,0 +1,2 @@
+"""The assessments pages, one module per instrument: `self_assessment` (with "Mine målinger" and sign-in
+links), `knowledge_test`, `leader`, `survey`, `feedback` (profiles) and `admin` (round administration)."""
