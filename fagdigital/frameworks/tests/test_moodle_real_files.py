@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from fagdigital.frameworks import selectors, services
 from fagdigital.frameworks.formats import MOODLE_CSV, read_framework_file, write_framework_file
@@ -397,3 +397,31 @@ def test_no_cell_of_an_export_starts_like_a_formula_and_the_texts_come_back() ->
     assert [cell for cell in cells if cell.startswith(FORMULA_STARTS)] == []
     assert "'=A" in cells and "&#61;Ramme" in cells and "'-K1" in cells
     assert read_framework_file(raw, MOODLE_CSV).data == data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [
+        ("3,1,2", "kan derfor ikke få et lavere niveau"),
+        ("1,3", "Vælg et niveau fra 1 til 4"),
+        ("en,to", "1,3"),
+    ],
+)
+def test_the_import_command_refuses_a_mapping_that_does_not_fit(
+    tmp_path: Path, organisation: Organisation, levels: str, message: str
+) -> None:
+    path = tmp_path / "moodle.csv"
+    path.write_bytes(moodle_export(THREE))
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "import_framework",
+            str(path),
+            "--org",
+            organisation.kommunekode,
+            "--format",
+            "moodle-csv",
+            "--scale-levels",
+            levels,
+        )
+    assert not Framework.objects.exists()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -123,10 +124,32 @@ def scale_configuration(report: Report, row: Row, count: int) -> tuple[bool, ...
         )
         return None
     problems = len(report.problems)
+    default, proficient = _configuration_flags(report, row, config[1:], count)
+    if not default:
+        report.problem(
+            row.line,
+            _(
+                "skalakonfigurationen markerer ingen skalaværdi som standard "
+                '("scaledefault": 1); Moodle kræver én.'
+            ),
+        )
+    if not any(proficient):
+        report.problem(
+            row.line,
+            _(
+                "skalakonfigurationen markerer ingen skalaværdi som kompetent "
+                '("proficient": 1); Moodle kræver mindst én.'
+            ),
+        )
+    return tuple(proficient) if len(report.problems) == problems else None
+
+
+def _configuration_flags(report: Report, row: Row, items: list[Any], count: int) -> tuple[bool, list[bool]]:
+    """Whether any value is the default, and which values are proficient, from the configuration's items."""
     proficient = [False] * count
     default = False
     seen: set[int] = set()
-    for index, item in enumerate(config[1:], start=2):
+    for index, item in enumerate(items, start=2):
         number = integer(item.get("id")) if isinstance(item, dict) else None
         if not isinstance(item, dict) or number is None or not 1 <= number <= count:
             report.problem(
@@ -154,23 +177,7 @@ def scale_configuration(report: Report, row: Row, count: int) -> tuple[bool, ...
                 )
         default = default or flags["scaledefault"] == 1
         proficient[number - 1] = flags["proficient"] == 1
-    if not default:
-        report.problem(
-            row.line,
-            _(
-                "skalakonfigurationen markerer ingen skalaværdi som standard "
-                '("scaledefault": 1); Moodle kræver én.'
-            ),
-        )
-    if not any(proficient):
-        report.problem(
-            row.line,
-            _(
-                "skalakonfigurationen markerer ingen skalaværdi som kompetent "
-                '("proficient": 1); Moodle kræver mindst én.'
-            ),
-        )
-    return tuple(proficient) if len(report.problems) == problems else None
+    return default, proficient
 
 
 def competence_scale(report: Report, row: Row, framework_values: tuple[str, ...] | None) -> None:

@@ -53,15 +53,7 @@ class Command(BaseCommand):
         check = services.framework_import_check(
             organisation=organisation, content=content, file_format=file_format, scale_mapping=scale_levels
         )
-        if (
-            scale_levels is not None
-            and check.scale is not None
-            and check.scale.mapping != tuple(scale_levels)
-        ):
-            refused = mapping_problem(scale_levels, check.scale.values) or _(
-                "Skalaen kommer fra fagdigital, så dens niveauer kan ikke ændres med --scale-levels."
-            )
-            raise CommandError(refused)
+        _check_scale_levels(check, scale_levels)
         for warning in check.warnings:
             self.stderr.write(_("Bemærk: %(location)s: %(message)s") % warning)
         if check.problems:
@@ -70,14 +62,10 @@ class Command(BaseCommand):
             raise CommandError(_("Filen har %(count)s fejl. Intet er gemt.") % {"count": len(check.problems)})
         summary = check.summary
         if check.scale is not None:
+            mapping = zip(check.scale.values, check.scale.mapping, strict=True)
             self.stdout.write(
                 _("Skalaen fordelt på niveauerne: %(mapping)s.")
-                % {
-                    "mapping": ", ".join(
-                        f"»{value}« → {level}"
-                        for value, level in zip(check.scale.values, check.scale.mapping, strict=True)
-                    )
-                }
+                % {"mapping": ", ".join(f"»{value}« → {level}" for value, level in mapping)}
             )
         self.stdout.write(
             _(
@@ -130,3 +118,13 @@ def _scale_levels(value: str | None) -> list[int] | None:
             _("--scale-levels skal være niveauer fra 1 til 4 adskilt af komma, fx 1,3, ikke »%(value)s«.")
             % {"value": value}
         ) from error
+
+
+def _check_scale_levels(check: services.FrameworkImportCheck, scale_levels: list[int] | None) -> None:
+    """--scale-levels must fit the file's scale from Moodle (the reader would quietly use the default)."""
+    if scale_levels is None or check.scale is None or check.scale.mapping == tuple(scale_levels):
+        return
+    refused = mapping_problem(scale_levels, check.scale.values) or _(
+        "Skalaen kommer fra fagdigital, så dens niveauer kan ikke ændres med --scale-levels."
+    )
+    raise CommandError(refused)
