@@ -19,7 +19,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from fagdigital.frameworks import selectors, services
-from fagdigital.frameworks.formats import MOODLE_CSV, read_framework_file, write_framework_file
+from fagdigital.frameworks.formats import JSON, MOODLE_CSV, read_framework_file, write_framework_file
 from fagdigital.frameworks.formats.interchange import (
     DEFAULT_LEVELS,
     AreaData,
@@ -28,6 +28,7 @@ from fagdigital.frameworks.formats.interchange import (
     LevelData,
     Text,
 )
+from fagdigital.frameworks.formats.limits import MAX_FILE_BYTES, MAX_ITEMS
 from fagdigital.frameworks.formats.moodle import HEADER, default_mapping, mapping_problem, read_moodle_csv
 from fagdigital.frameworks.formats.spreadsheet import FORMULA_STARTS
 from fagdigital.frameworks.models import Competence, Framework, FrameworkImportStatus
@@ -425,3 +426,23 @@ def test_the_import_command_refuses_a_mapping_that_does_not_fit(
             levels,
         )
     assert not Framework.objects.exists()
+
+
+# --- Limits ------------------------------------------------------------------------------------------------
+
+
+def test_files_over_the_limits_are_problems_not_work() -> None:
+    too_big = b" " * (MAX_FILE_BYTES + 1)
+    for file_format in (MOODLE_CSV, JSON):
+        result = read_framework_file(too_big, file_format)
+        assert [str(p) for p in result.problems] == [
+            "Filen: Filen fylder 10.0 MB; den må højst fylde 10 MB. Del rammen op i flere filer."
+        ]
+    many = tuple(
+        Competency("" if i == 0 else "TOP", f"C{i}" if i else "TOP", f"K {i}") for i in range(MAX_ITEMS + 2)
+    )
+    problems = [str(p) for p in read_moodle_csv(moodle_export(TWO, many)).problems]
+    assert problems == [
+        f"Linje {MAX_ITEMS + 3}: Filen har mere end {MAX_ITEMS} fokusområder og kompetencer; så mange kan "
+        "fagdigital ikke indlæse på én gang. Del rammen op i flere filer."
+    ]
