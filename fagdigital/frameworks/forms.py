@@ -162,11 +162,27 @@ class CompetenceForm(_CodedForm):
         *args: Any,
         levels: list[LevelRow],
         it_system_choices: list[tuple[str, str]],
+        previous_descriptors: dict[int, tuple[str, str]] | None = None,
+        previous_version: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.levels = levels
+        self.previous_descriptors = previous_descriptors
+        self.previous_version = previous_version
         self.fields["it_system_categories"].choices = it_system_choices  # type: ignore[attr-defined]
+        if previous_descriptors is not None:
+            # Only a competence that the version before also has can change materially.
+            self.fields["material_change"] = forms.BooleanField(
+                label=_("Væsentlig ændring af niveaubeskrivelserne"),
+                required=False,
+                help_text=_(
+                    "Sæt kryds, hvis en ændret niveaubeskrivelse betyder, at niveauet ikke længere er det "
+                    "samme som i version %(version)s. Så føres medarbejdernes nuværende niveau i kompetencen "
+                    "ikke over til den nye version, og de skal vurderes igen."
+                )
+                % {"version": previous_version},
+            )
         for level in levels:
             self.fields[f"level_{level.number}_da"] = forms.CharField(
                 label=_("Niveau %(number)s på dansk") % {"number": level.number},
@@ -192,6 +208,31 @@ class CompetenceForm(_CodedForm):
             )
         return list(dict.fromkeys(codes))
 
+    def single_fields(self) -> list[forms.BoundField]:
+        return [field for field in super().single_fields() if field.name != "material_change"]
+
+    def material_change_field(self) -> forms.BoundField | None:
+        return self["material_change"] if "material_change" in self.fields else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("material_change") and not self.errors:
+            submitted = {
+                level: (da.strip(), en.strip())
+                for level, (da, en) in self.descriptor_texts().items()
+                if da.strip() or en.strip()
+            }
+            if submitted == self.previous_descriptors:
+                self.add_error(
+                    "material_change",
+                    _(
+                        "Ingen niveaubeskrivelse er ændret i forhold til version %(version)s, så ændringen "
+                        "kan ikke være væsentlig. Ret en beskrivelse, eller fjern krydset."
+                    )
+                    % {"version": self.previous_version},
+                )
+        return cleaned
+
     def descriptor_pairs(self) -> list[tuple[LevelRow, forms.BoundField, forms.BoundField]]:
         return [
             (level, self[f"level_{level.number}_da"], self[f"level_{level.number}_en"])
@@ -215,6 +256,7 @@ class CompetenceForm(_CodedForm):
             "kind": competence.kind,
             "digcomp": ", ".join(competence.digcomp),
             "it_system_categories": list(competence.it_system_categories),
+            "material_change": competence.material_change,
         }
         for level in levels:
             initial[f"level_{level.number}_da"] = level.text_da

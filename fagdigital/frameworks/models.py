@@ -145,6 +145,9 @@ class Competence(BilingualMixin, TenantModel):
         "self", blank=True, verbose_name=_("relaterede kompetencer")
     )
     position = models.PositiveIntegerField(default=0)
+    # Set by HR when a level descriptor changed so much since the version this one is based on that
+    # people's current level cannot be carried over by code (selectors.material_changes). Never copied.
+    material_change = models.BooleanField(_("væsentlig ændring"), default=False)
 
     class Meta:
         verbose_name = _("kompetence")
@@ -290,6 +293,8 @@ class FrameworkImport(TenantModel):
     status = models.CharField(max_length=16, choices=FrameworkImportStatus.choices)
     problems = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
+    # The level chosen in the preview for each value of a Moodle file's scale; empty: the default mapping.
+    scale_mapping = models.JSONField(default=list, blank=True)
     framework = models.ForeignKey(
         Framework, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -20,9 +20,10 @@ from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
 
 from . import selectors, services
-from .forms_io import FrameworkImportForm
-from .json_format import CONTENT_TYPES, FILE_FORMATS, export_filename, export_problems, write_framework_file
-from .models import Framework, FrameworkImportStatus
+from .formats import CONTENT_TYPES, FILE_FORMATS, export_filename, export_problems, write_framework_file
+from .formats.moodle import TARGET_LEVEL
+from .forms_io import FrameworkImportForm, ScaleMappingForm
+from .models import Framework, FrameworkImport, FrameworkImportStatus
 
 RECENT_IMPORTS = 10
 
@@ -57,28 +58,77 @@ def framework_import(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @actor_required(Role.COMPETENCE_ADMIN)
 def framework_import_preview(request: HttpRequest, actor: Actor, framework_import_id: int) -> HttpResponse:
+    """The preview: problems, or what the file holds and becomes.
+
+    A Moodle file's scale gets a form that maps its values onto the levels: "Gem fordelingen" keeps the
+    mapping, "Indlæs som kladde" keeps it and loads the file with it.
+    """
     framework_import = selectors.get_framework_import_for_user(
         actor=actor, framework_import_id=framework_import_id
     )
     preview_url = reverse("frameworks:import_preview", args=[framework_import.pk])
-    if request.method == "POST":
-        already_applied = framework_import.status == FrameworkImportStatus.APPLIED
+    mapping_form = _mapping_form(request, framework_import)
+    if request.method != "POST":
+        return _render_preview(request, actor, framework_import, mapping_form)
+    if mapping_form is not None and mapping_form.is_bound:
+        if not mapping_form.is_valid():
+            return _render_preview(request, actor, framework_import, mapping_form, status=400)
         try:
-            framework = services.framework_import_apply(framework_import=framework_import)
+            if mapping_form.mapping() != framework_import.scale_mapping:
+                framework_import = services.framework_import_set_scale_mapping(
+                    framework_import=framework_import, mapping=mapping_form.mapping()
+                )
+        except services.ScaleMappingError as error:
+            mapping_form.add_error(None, str(error))
+            return _render_preview(request, actor, framework_import, mapping_form, status=400)
         except services.FrameworkImportError as error:
             for problem in error.problems:
                 messages.error(request, problem)
             return redirect(preview_url)
-        if not already_applied:
-            messages.success(
-                request,
-                _(
-                    "»%(name)s« er indlæst som kladde (version %(version)s). Gennemgå kladden, og udgiv den, "
-                    "når den er klar."
-                )
-                % {"name": framework.name_da, "version": framework.version},
+        if request.POST.get("action") == "mapping":
+            messages.success(request, _("Fordelingen af skalaen er gemt. Se niveauerne nedenfor."))
+            return redirect(f"{preview_url}#scale-heading")
+    already_applied = framework_import.status == FrameworkImportStatus.APPLIED
+    try:
+        framework = services.framework_import_apply(framework_import=framework_import)
+    except services.FrameworkImportError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+        return redirect(preview_url)
+    if not already_applied:
+        messages.success(
+            request,
+            _(
+                "»%(name)s« er indlæst som kladde (version %(version)s). Gennemgå kladden, og udgiv den, "
+                "når den er klar."
             )
-        return redirect("frameworks:detail", framework_id=framework.pk)
+            % {"name": framework.name_da, "version": framework.version},
+        )
+    return redirect("frameworks:detail", framework_id=framework.pk)
+
+
+def _mapping_form(request: HttpRequest, framework_import: FrameworkImport) -> ScaleMappingForm | None:
+    """The scale mapping form of a valid import whose file has a scale from Moodle, bound on POST."""
+    scale = (framework_import.summary or {}).get("scale") or {}
+    if framework_import.status != FrameworkImportStatus.VALID or not scale or scale.get("native"):
+        return None
+    # A POST without the selects (the command line's way, or an old page) applies the mapping kept so far.
+    posted = request.method == "POST" and any(name.startswith("scale_") for name in request.POST)
+    return ScaleMappingForm(
+        request.POST if posted else None,
+        values=list(scale["values"]),
+        proficient=list(scale["proficient"]),
+        mapping=list(framework_import.scale_mapping or scale["mapping"]),
+    )
+
+
+def _render_preview(
+    request: HttpRequest,
+    actor: Actor,
+    framework_import: FrameworkImport,
+    mapping_form: ScaleMappingForm | None,
+    status: int = 200,
+) -> HttpResponse:
     summary = framework_import.summary or {}
     existing = None
     if summary.get("existing_framework_id"):
@@ -94,6 +144,10 @@ def framework_import_preview(request: HttpRequest, actor: Actor, framework_impor
         "problems": framework_import.problems,
         "warnings": summary.get("warnings", []),
         "summary": summary,
+        "scale": summary.get("scale"),
+        "levels": summary.get("levels", []),
+        "mapping_form": mapping_form,
+        "target_level": TARGET_LEVEL,
         "counts": [
             (_("Fokusområder"), summary.get("areas", 0)),
             (_("Kompetencer"), summary.get("competences", 0)),
@@ -108,7 +162,7 @@ def framework_import_preview(request: HttpRequest, actor: Actor, framework_impor
         if framework_import.file_format == "moodle-csv"
         else _("fagdigital JSON"),
     }
-    return render(request, "frameworks/io_import_preview.html", context)
+    return render(request, "frameworks/io_import_preview.html", context, status=status)
 
 
 @require_GET

@@ -73,9 +73,13 @@ def test_competence_admin_edits_publishes_and_versions_a_framework(
     )
     assert (target.level, target.criticality) == (1, "kritisk")
 
-    # Publish the draft.
+    # Publish the draft, after the page that says what publishing changes.
     page.get_by_role("link", name="Tilbage til redigering af rammen").click()
-    page.get_by_role("button", name="Udgiv version 2").click()
+    page.get_by_role("link", name="Udgiv version 2 …").click()
+    heading(page).to_have_text("Udgiv version 2 af »Digital faglighed i velfærden«?")
+    expect(page.get_by_text("Version 1, som gælder nu, udgår.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, udgiv version 2").click()
     heading(page).to_have_text("Kompetencerammer")
     expect(page.get_by_role("status").first).to_contain_text(
         "Version 2 af »Digital faglighed i velfærden« er udgivet"

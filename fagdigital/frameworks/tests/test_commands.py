@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from fagdigital.frameworks import services
+from fagdigital.frameworks.formats.moodle import read_moodle_csv
 from fagdigital.frameworks.models import Framework, FrameworkImport, FrameworkStatus
-from fagdigital.frameworks.moodle_csv import read_moodle_csv
 from fagdigital.tenancy.models import Organisation
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from fagdigital.frameworks import services
+from fagdigital.frameworks import selectors, services
 from fagdigital.frameworks.models import Area, Competence, Framework, LevelDescriptor, RoleProfile, RoleTarget
 from fagdigital.tenancy.models import Organisation
+from fagdigital.testing.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,63 @@ def test_role_target_set_checks_its_input(draft: Framework, published: Framework
         )
     target = services.role_target_set(role_profile=role, competence=competence, level=2, criticality="nyttig")
     assert target is not None and target.organisation_id == draft.organisation_id
+
+
+# --- Material changes ---------------------------------------------------------------------------------------
+
+
+def test_a_material_change_needs_a_changed_descriptor(published: Framework, draft: Framework) -> None:
+    competence = draft.competences.get(code="DS3")
+    with pytest.raises(services.MaterialChangeError):
+        services.competence_update(competence=competence, material_change=True)
+    competence.refresh_from_db()
+    assert not competence.material_change
+
+    # Changing a descriptor and marking it in one call: both or neither.
+    services.competence_update(
+        competence=competence,
+        descriptors={2: ("Skelner selv følsomme oplysninger fra andre.", "")},
+        material_change=True,
+    )
+    competence.refresh_from_db()
+    assert competence.material_change
+    assert selectors.material_changes(draft) == {"DS3"}
+    assert selectors.material_changes(published) == set()
+
+
+def test_a_material_change_is_cleared_when_the_descriptors_are_as_before(draft: Framework) -> None:
+    competence = draft.competences.get(code="DS3")
+    before = competence.descriptors.get(level=4)
+    services.competence_update(competence=competence, descriptors={4: ("Ny tekst", "")}, material_change=True)
+    assert selectors.material_changes(draft) == {"DS3"}
+    # An edit that leaves out the flag but puts the descriptor back clears it: the level means the same again.
+    services.competence_update(competence=competence, descriptors={4: (before.text_da, before.text_en)})
+    assert selectors.material_changes(draft) == set()
+
+
+def test_a_new_competence_or_a_first_version_cannot_change_materially(draft: Framework) -> None:
+    new = services.competence_create(area=draft.areas.get(code="DS"), code="DS9", name_da="Ny")
+    services.descriptor_update(competence=new, level=1, text_da="Gør noget")
+    with pytest.raises(services.MaterialChangeError):
+        services.competence_update(competence=new, material_change=True)
+    first = services.framework_create_from_data(
+        organisation=OrganisationFactory(), data=selectors.framework_as_data(framework=draft)
+    )
+    assert first.based_on is None
+    with pytest.raises(services.MaterialChangeError):
+        services.competence_update(
+            competence=first.competences.get(code="DS3"), descriptors={1: ("Ny", "")}, material_change=True
+        )
+
+
+def test_material_changes_belong_to_one_version_and_are_not_copied(draft: Framework) -> None:
+    competence = draft.competences.get(code="DL1")
+    services.competence_update(
+        competence=competence, descriptors={1: ("Ændret", "Changed")}, material_change=True
+    )
+    services.framework_publish(framework=draft)
+    assert selectors.material_changes(draft) == {"DL1"}  # kept in the published version
+    third = services.framework_new_version(framework=draft)
+    assert selectors.material_changes(third) == set()
+    with pytest.raises(services.FrameworkLockedError):
+        services.competence_update(competence=competence, material_change=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from django.urls import reverse
 
 from fagdigital.accounts.models import User
 from fagdigital.frameworks import selectors, services
+from fagdigital.frameworks.formats.moodle import read_moodle_csv
 from fagdigital.frameworks.models import Framework, FrameworkImport, FrameworkStatus
-from fagdigital.frameworks.moodle_csv import read_moodle_csv
 from fagdigital.tenancy.models import Organisation
 from fagdigital.testing.factories import OrganisationFactory
 
@@ -115,7 +116,59 @@ def test_a_moodle_file_is_previewed_with_its_warnings(admin: Client) -> None:
     admin.post(reverse("frameworks:import_preview", args=[framework_import.pk]))
     framework = Framework.objects.get()
     assert [area.code for area in framework.areas.all()] == ["DK1", "DK2"]
-    assert framework.competences.get(code="DK2.1.1").parent.code == "DK2.1"
+    deep = framework.competences.get(code="DK2.1.1")  # three levels down in Moodle: flattened, path kept
+    assert deep.parent is None and deep.area.code == "DK2"
+    assert "Placering i Moodle: Sikkerhed \u203a Phishing \u203a Falske links" in deep.description_da
+
+
+TWO_VALUE_FILE = (
+    b"Parent ID number,ID number,Short name,Description,Description format,Scale values,"
+    b"Scale configuration,Rule type (optional),Rule outcome (optional),Rule config (optional),"
+    b"Cross-referenced competency ID numbers,Exported ID (optional),Is framework,Taxonomy\n"
+    b',DD,Digital dannelse,,1,"Not yet competent,Competent",'
+    b'"[{""scaleid"":""2""},{""id"":2,""scaledefault"":1,""proficient"":1}]",,,,,,1,"competency,competency"\n'
+    b",SIK,Sikkerhed,,1,,,,0,null,,1,,\n"
+    b"SIK,SIK-1,Phishing,,1,,,,0,null,,2,,\n"
+)
+
+
+def test_the_preview_maps_a_moodle_scale_and_the_user_can_change_it(admin: Client) -> None:
+    framework_import = upload(admin, "moodle.csv", TWO_VALUE_FILE, "moodle-csv")
+    url = reverse("frameworks:import_preview", args=[framework_import.pk])
+    body = admin.get(url).content.decode()
+    assert "Rammen bruger i Moodle en skala med 2 værdier: Not yet competent, Competent." in body
+    assert 'name="scale_0"' in body and 'name="scale_1"' in body
+    # The default: "Competent", the proficient value, on level 3; "Not yet competent" below it.
+    assert re.search(r'name="scale_0".*?<option value="1"\s+selected>', body, re.S)
+    assert re.search(r'name="scale_1".*?<option value="3"\s+selected>', body, re.S)
+
+    # A mapping that puts a higher value lower is refused, saying which, and nothing is kept.
+    response = admin.post(url, {"scale_0": "3", "scale_1": "2", "action": "mapping"})
+    assert response.status_code == 400
+    assert "»Competent« står højere i Moodles skala end »Not yet competent«" in response.content.decode()
+    framework_import.refresh_from_db()
+    assert framework_import.scale_mapping == [1, 3]
+
+    # "Gem fordelingen" keeps the mapping and shows the levels it gives.
+    response = admin.post(url, {"scale_0": "2", "scale_1": "4", "action": "mapping"}, follow=True)
+    assert "Fordelingen af skalaen er gemt" in response.content.decode()
+    framework_import.refresh_from_db()
+    assert framework_import.scale_mapping == [2, 4]
+    assert not Framework.objects.exists()
+
+    # "Indlæs som kladde" uses what the selects say when it is pressed.
+    admin.post(url, {"scale_0": "1", "scale_1": "4", "action": "apply"})
+    framework = Framework.objects.get()
+    assert [level.get("moodle_values", []) for level in framework.levels] == [
+        ["Not yet competent"],
+        [],
+        [],
+        ["Competent"],
+    ]
+    framework_import.refresh_from_db()
+    assert framework_import.scale_mapping == [1, 4] and framework_import.status == "applied"
+    detail = admin.get(reverse("frameworks:detail", args=[framework.pk])).content.decode()
+    assert "Værdier i Moodle" in detail and "Not yet competent" in detail
 
 
 def test_an_existing_key_becomes_the_next_draft_version(admin: Client, organisation: Organisation) -> None:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fagdigital.frameworks.interchange import FrameworkData
-from fagdigital.frameworks.json_format import read_framework_json, write_framework_json
+from fagdigital.frameworks.formats import read_framework_json, write_framework_json
+from fagdigital.frameworks.formats.interchange import FrameworkData
 from fagdigital.frameworks.tests.test_round_trip import frameworks
 
 FRAMEWORKS = Path(__file__).resolve().parents[1]
@@ -171,10 +171,10 @@ def test_the_schema_requires_and_allows_exactly_what_the_writer_emits() -> None:
     ]
     for schema, emitted in pairs:
         assert set(schema["required"]) <= set(emitted)
-        # Everything the writer emits is described; only optional extras ($schema, children, related) are not
-        # always emitted.
+        # Everything the writer emits is described; only optional extras ($schema, children, related, a
+        # level's Moodle values) are not always emitted.
         assert set(emitted) <= set(schema["properties"])
-        assert set(schema["properties"]) - set(emitted) <= {"$schema", "children", "related"}
+        assert set(schema["properties"]) - set(emitted) <= {"$schema", "children", "related", "moodle_values"}
 
 
 @pytest.mark.parametrize(

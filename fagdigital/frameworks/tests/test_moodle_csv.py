@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fagdigital.frameworks import services
-from fagdigital.frameworks.interchange import (
+from fagdigital.frameworks.formats import MOODLE_CSV, ReadResult, export_problems, read_framework_json
+from fagdigital.frameworks.formats.interchange import (
     DEFAULT_LEVELS,
     AreaData,
     CompetenceData,
@@ -26,9 +27,7 @@ from fagdigital.frameworks.interchange import (
     LevelData,
     Text,
 )
-from fagdigital.frameworks.json_format import MOODLE_CSV, ReadResult, export_problems, read_framework_json
-from fagdigital.frameworks.models import Framework
-from fagdigital.frameworks.moodle_csv import (
+from fagdigital.frameworks.formats.moodle import (
     HEADER,
     MoodleExportError,
     html_to_text,
@@ -37,6 +36,7 @@ from fagdigital.frameworks.moodle_csv import (
     text_to_html,
     write_moodle_csv,
 )
+from fagdigital.frameworks.models import Framework
 from fagdigital.frameworks.tests.test_round_trip import texts
 from fagdigital.tenancy.models import Organisation
 from fagdigital.testing.factories import OrganisationFactory
@@ -101,7 +101,7 @@ def lines_of(result: ReadResult) -> set[int]:
 # --- Reading real Moodle files ------------------------------------------------------------------------------
 
 
-def test_reads_a_moodle_export_into_areas_and_competence_trees() -> None:
+def test_reads_a_moodle_export_into_areas_and_flattened_competences() -> None:
     result = read_moodle_csv((EXAMPLES / "moodle-framework.csv").read_bytes())
     assert result.problems == []
     default: dict[str, Any] = {"kind": "integrated", "digcomp": (), "it_system_categories": ()}
@@ -110,7 +110,7 @@ def test_reads_a_moodle_export_into_areas_and_competence_trees() -> None:
         name=Text("Digitale kompetencer"),
         description=Text("Rammen for digitale kompetencer & sikkerhed."),
         levels=tuple(
-            LevelData(n, Text(name), DEFAULT_LEVELS[n - 1].digcomp_levels)
+            LevelData(n, Text(name), DEFAULT_LEVELS[n - 1].digcomp_levels, (name,))
             for n, name in enumerate(["Ikke kompetent", "Begynder", "Øvet", "Ekspert"], start=1)
         ),
         areas=(
@@ -143,14 +143,21 @@ def test_reads_a_moodle_export_into_areas_and_competence_trees() -> None:
                         "DK2.1",
                         Text("Phishing"),
                         Text("Genkender phishing \u2013 også i sms <og> opkald."),
-                        children=(CompetenceData("DK2.1.1", Text("Falske links"), **default),),
                         related=("DK1.1",),
+                        **default,
+                    ),
+                    # Three levels down in Moodle: a competence of the area, its place in the description.
+                    CompetenceData(
+                        "DK2.1.1",
+                        Text("Falske links"),
+                        Text("Placering i Moodle: Sikkerhed \u203a Phishing \u203a Falske links"),
                         **default,
                     ),
                 ),
             ),
         ),
     )
+    assert result.scale is not None and result.scale.mapping == (1, 2, 3, 4) and not result.scale.native
     warnings = [str(warning) for warning in result.warnings]
     assert any(w.startswith("Linje 2:") and "kommer ikke fra fagdigital" in w for w in warnings)
     assert any(w.startswith("Linje 7:") and "competency_rule_all" in w for w in warnings)
@@ -232,7 +239,7 @@ def test_html_descriptions_become_safe_plain_text() -> None:
         '<p dir="ltr">Første &amp; <b>anden</b>&nbsp;linje<br>ny linje</p>\n<p>Næste afsnit</p>'
         "<script>alert('x')</script><style>p{}</style><!-- note --><img src=x onerror=alert(1)>"
     )
-    rows = [FRAMEWORK_ROW, row("", "A", "Område &amp; <i>mere</i>", description)]
+    rows = [FRAMEWORK_ROW, row("", "A", "Område &amp; <i>mere</i>", description), row("A", "A1", "A1")]
     result = read_moodle_csv(csv_bytes(rows))
     assert result.data is not None
     area = result.data.areas[0]
@@ -246,7 +253,7 @@ def test_moodle_auto_format_and_plain_text_descriptions() -> None:
     auto[4] = "0"
     plain = row("", "B", "B", "Tekst med <b> som tekst")
     plain[4] = "2"
-    result = read_moodle_csv(csv_bytes([FRAMEWORK_ROW, auto, plain]))
+    result = read_moodle_csv(csv_bytes([FRAMEWORK_ROW, auto, plain, row("A", "A1", "A1")]))
     assert result.data is not None
     assert result.data.areas[0].description.da == "Linje et\nlinje to"
     assert result.data.areas[1].description.da == "Tekst med <b> som tekst"
@@ -260,7 +267,9 @@ def test_multilang_spans_give_danish_and_english() -> None:
         '<p><span class="multilang" lang="da">Hold data sikre.</span><span class="multilang" lang="en">Keep '
         "data safe.</span></p>"
     )
-    result = read_moodle_csv(csv_bytes([FRAMEWORK_ROW, row("", "A", name, description)]))
+    result = read_moodle_csv(
+        csv_bytes([FRAMEWORK_ROW, row("", "A", name, description), row("A", "A1", "A1")])
+    )
     assert result.data is not None
     area = result.data.areas[0]
     assert area.name == Text("Sikkerhed", "Security")
@@ -381,21 +390,16 @@ def test_invalid_utf8_names_the_line() -> None:
     ]
 
 
-def test_a_scale_without_exactly_four_values() -> None:
-    broken = [*FRAMEWORK_ROW]
-    broken[5] = "Nej,Ja"
-    broken[6] = (
-        '[{"scaleid":"2"},{"id":1,"scaledefault":1,"proficient":0},{"id":2,"scaledefault":0,"proficient":1}]'
-    )
-    problems = problems_of(read_moodle_csv(csv_bytes([broken, *VALID_ROWS[1:]])))
-    assert len(problems) == 1 and "har 2 værdier" in problems[0] and problems[0].startswith("Linje 2:")
-
-
-def test_a_competence_with_its_own_scale() -> None:
+def test_a_competence_with_its_own_scale_is_a_remark() -> None:
     own = row("A", "A2", "Egen skala")
     own[5], own[6] = "Nej,Ja", '[{"scaleid":"3"},{"id":1,"scaledefault":1,"proficient":1}]'
-    problems = problems_of(read_moodle_csv(csv_bytes([*VALID_ROWS, own])))
-    assert len(problems) == 1 and "sin egen skala" in problems[0] and problems[0].startswith("Linje 8:")
+    result = read_moodle_csv(csv_bytes([*VALID_ROWS, own]))
+    assert result.problems == [] and result.data is not None
+    assert any(str(w).startswith("Linje 8:") and "sin egen skala" in str(w) for w in result.warnings)
+    assert [c.code for c in result.data.areas[0].competences] == ["A1", "A1.1", "A2"]
+    # Its scale configuration is still checked like any other.
+    own[6] = '[{"scaleid":"3"},{"id":1,"scaledefault":0,"proficient":1}]'
+    assert any("standard" in p for p in problems_of(read_moodle_csv(csv_bytes([*VALID_ROWS, own]))))
 
 
 @pytest.mark.parametrize(
@@ -442,11 +446,8 @@ def test_missing_fields_are_reported_not_guessed() -> None:
     no_format[4] = ""
     bad_flag = row("A", "A4", "Flag")
     bad_flag[12] = "måske"
-    bad_key = [*FRAMEWORK_ROW]
-    bad_key[1] = "Min ramme"
-    rows = [bad_key, *VALID_ROWS[1:], no_name, no_code, no_format, bad_flag]
+    rows = [*VALID_ROWS, no_name, no_code, no_format, bad_flag]
     problems = problems_of(read_moodle_csv(csv_bytes(rows)))
-    assert any(p.startswith("Linje 2: rammens ID-nummer") and "min-ramme" in p for p in problems)
     assert any(p.startswith("Linje 8: navnet (Short name) mangler") for p in problems)
     assert any(p.startswith("Linje 9: ID-nummer mangler") for p in problems)
     assert any(p.startswith("Linje 10: beskrivelsesformatet (Description format) mangler") for p in problems)

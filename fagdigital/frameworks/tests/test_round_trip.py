@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from fagdigital.frameworks import selectors, services
 from fagdigital.frameworks.digcomp import DIGCOMP_COMPETENCES
-from fagdigital.frameworks.interchange import (
+from fagdigital.frameworks.formats import (
+    JSON,
+    MOODLE_CSV,
+    read_framework_file,
+    write_framework_file,
+)
+from fagdigital.frameworks.formats.interchange import (
     DEFAULT_LEVELS,
     AreaData,
     CompetenceData,
@@ -27,12 +33,6 @@ from fagdigital.frameworks.interchange import (
     RoleProfileData,
     TargetData,
     Text,
-)
-from fagdigital.frameworks.json_format import (
-    JSON,
-    MOODLE_CSV,
-    read_framework_file,
-    write_framework_file,
 )
 from fagdigital.frameworks.models import CompetenceKind, Criticality
 from fagdigital.testing.factories import OrganisationFactory
@@ -95,12 +95,38 @@ def bilingual(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[Text]:
     return st.builds(Text, da=strategy, en=st.one_of(st.just(""), strategy))
 
 
+# Values of a Moodle scale: Moodle keeps a scale as one comma-separated text of trimmed values.
+scale_values = (
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters=",\\"),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
 @st.composite
 def level_sets(draw: st.DrawFn) -> tuple[LevelData, ...]:
-    if draw(st.booleans()):
+    """The standard levels, levels with other names, or levels of a framework from Moodle: each with the
+    values of a Moodle scale mapped onto it, in order (a level may have none)."""
+    kind = draw(st.sampled_from(["standard", "named", "moodle"]))
+    if kind == "standard":
         return DEFAULT_LEVELS
+    groups: list[list[str]] = [[], [], [], []]
+    if kind == "moodle":
+        values = draw(st.lists(scale_values, min_size=1, max_size=7))
+        cuts = sorted(draw(st.lists(st.integers(0, len(values)), min_size=3, max_size=3)))
+        bounds = [0, *cuts, len(values)]
+        groups = [values[bounds[i] : bounds[i + 1]] for i in range(4)]
     return tuple(
-        LevelData(number, draw(bilingual(names)), tuple(draw(st.lists(st.integers(1, 8), max_size=3))))
+        LevelData(
+            number,
+            draw(bilingual(names)),
+            tuple(draw(st.lists(st.integers(1, 8), max_size=3))),
+            tuple(groups[number - 1]),
+        )
         for number in range(1, 5)
     )
 
@@ -240,10 +266,12 @@ def test_moodle_round_trip_gives_identical_data(data: FrameworkData) -> None:
     assert result.data == data
 
 
-def test_generated_frameworks_include_deep_trees_and_tricky_texts() -> None:
-    """A guard on the strategy itself: it reaches depth 5 and texts with the characters that matter."""
+def test_generated_frameworks_include_deep_trees_tricky_texts_and_moodle_scales() -> None:
+    """A guard on the strategy itself: it reaches depth 5, texts with the characters that matter, and levels
+    from a Moodle scale of other lengths than four."""
     seen_depth = 0
     seen_characters: set[str] = set()
+    seen_scale_lengths: set[int] = set()
 
     @settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(data=frameworks())
@@ -252,10 +280,12 @@ def test_generated_frameworks_include_deep_trees_and_tricky_texts() -> None:
         seen_depth = max([seen_depth, *(1 + _depth(area.competences) for area in data.areas)])
         for item in data.all_competences():
             seen_characters.update(c for c in item.name.da + item.description.da if c in 'æøå,"\n<&;')
+        seen_scale_lengths.add(sum(len(level.moodle_values) for level in data.levels))
 
     collect()
     assert seen_depth == 5
     assert set('æøå,"\n<&;') <= seen_characters
+    assert 0 in seen_scale_lengths and seen_scale_lengths - {0, 4}
 
 
 # --- Through the database: rows → file → rows ---------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from fagdigital.frameworks import selectors, services
-from fagdigital.frameworks.json_format import read_framework_json, write_framework_json
+from fagdigital.frameworks.formats import read_framework_json, write_framework_json
 from fagdigital.frameworks.models import Framework, FrameworkStatus, JobFunctionMapping, RoleTarget
 from fagdigital.tenancy.models import Organisation
 from fagdigital.testing.factories import JobFunctionFactory

@@ -99,6 +99,7 @@ def test_employees_and_leaders_browse_but_cannot_edit(
         f"/rammer/{draft.pk}/stillinger/",
         f"/rammer/{draft.pk}/rediger/fokusomraader/nyt/",
         f"/rammer/{draft.pk}/rediger/kompetencer/{draft_competence.pk}/",
+        f"/rammer/{draft.pk}/udgiv/",
     ]:
         assert client.get(url).status_code == 403, url
     for url in [
@@ -203,21 +204,47 @@ def test_new_version_creates_a_draft_once(admin: Client, published: Framework) -
 def test_publishing_an_incomplete_draft_is_refused_with_the_problems(admin: Client, draft: Framework) -> None:
     competence = draft.competences.get(code="DS3")
     LevelDescriptor.objects.filter(competence=competence, level__in=[2, 4]).delete()
-    response = admin.post(f"/rammer/{draft.pk}/udgiv/")
-    assert response.status_code == 422
-    text = body(response)
-    assert "Version 2 af »Digital faglighed i velfærden« kan ikke udgives endnu" in text
+    text = body(admin.get(f"/rammer/{draft.pk}/udgiv/"))
+    assert "Versionen kan ikke udgives endnu" in text
     assert "Kompetence DS3 mangler en dansk beskrivelse af niveau 2, 4." in text
+    assert "Ja, udgiv version 2" not in text
+    response = admin.post(f"/rammer/{draft.pk}/udgiv/", {"confirm": "udgiv"})
+    assert response.status_code == 422
+    assert "Kompetence DS3 mangler en dansk beskrivelse af niveau 2, 4." in body(response)
+    assert Framework.objects.get(pk=draft.pk).status == FrameworkStatus.DRAFT
+
+
+def test_publishing_asks_for_confirmation_saying_what_changes(
+    admin: Client, published: Framework, draft: Framework
+) -> None:
+    competence = draft.competences.get(code="DS3")
+    services.competence_update(
+        competence=competence, descriptors={2: ("Skelner almindelige og følsomme oplysninger.", "")}
+    )
+    services.competence_update(competence=competence, material_change=True)
+    text = body(admin.get(f"/rammer/{draft.pk}/udgiv/"))
+    assert "Udgiv version 2 af »Digital faglighed i velfærden«?" in text
+    assert "Version 1, som gælder nu, udgår." in text
+    assert "I forhold til version 1: 0 tilføjet, 0 fjernet, 2 felter ændret." in text  # Danish and English
+    assert f"/rammer/{draft.pk}/forskelle/?mod={published.pk}" in text
+    assert "DS3 " + competence.name_da in text and "væsentligt ændret" in text
+    assert 'name="confirm" value="udgiv"' in text
+
+    # A POST without the confirmation (an old form, a double click elsewhere) only shows the question.
+    response = admin.post(f"/rammer/{draft.pk}/udgiv/")
+    assert response.status_code == 302 and response["Location"] == f"/rammer/{draft.pk}/udgiv/"
     assert Framework.objects.get(pk=draft.pk).status == FrameworkStatus.DRAFT
 
 
 def test_publishing_a_draft_retires_the_published_version(
     admin: Client, published: Framework, draft: Framework
 ) -> None:
-    response = admin.post(f"/rammer/{draft.pk}/udgiv/", follow=True)
+    response = admin.post(f"/rammer/{draft.pk}/udgiv/", {"confirm": "udgiv"}, follow=True)
     assert "Version 2 af »Digital faglighed i velfærden« er udgivet" in body(response)
     assert Framework.objects.get(pk=draft.pk).status == FrameworkStatus.PUBLISHED
     assert Framework.objects.get(pk=published.pk).status == FrameworkStatus.RETIRED
+    # Asking again about a published version answers with the way forward.
+    assert admin.get(f"/rammer/{draft.pk}/udgiv/").status_code == 409
 
 
 # --- Editing a published version is refused -----------------------------------------------------------------
@@ -428,6 +455,64 @@ def test_competence_form_rejects_unknown_digcomp_references(admin: Client, draft
     assert "9.9 findes ikke i DigComp 2.2" in body(response)
     competence.refresh_from_db()
     assert competence.name_da != "X"
+
+
+def _competence_post(competence: Competence, **changes: str) -> dict[str, str]:
+    """The competence form as the browser sends it, with the saved values and `changes`."""
+    data = {
+        "name_da": competence.name_da,
+        "name_en": competence.name_en,
+        "description_da": competence.description_da,
+        "description_en": competence.description_en,
+        "kind": competence.kind,
+        "digcomp": ", ".join(competence.digcomp),
+    }
+    for descriptor in competence.descriptors.all():
+        data[f"level_{descriptor.level}_da"] = descriptor.text_da
+        data[f"level_{descriptor.level}_en"] = descriptor.text_en
+    return {**data, **changes}
+
+
+def test_a_changed_descriptor_can_be_marked_as_a_material_change(
+    admin: Client, published: Framework, draft: Framework
+) -> None:
+    competence = draft.competences.get(code="DS3")
+    url = f"/rammer/{draft.pk}/rediger/kompetencer/{competence.pk}/"
+    text = body(admin.get(url))
+    assert 'name="material_change"' in text and "som i version 1" in text
+
+    # Marked without a changed descriptor: refused, nothing saved.
+    response = admin.post(url, _competence_post(competence, material_change="on", name_da="Nyt navn"))
+    assert response.status_code == 200
+    assert "Ingen niveaubeskrivelse er ændret i forhold til version 1" in body(response)
+    competence.refresh_from_db()
+    assert not competence.material_change and competence.name_da != "Nyt navn"
+
+    # With a changed descriptor it is saved, listed in the editor and marked on the differences page.
+    changed = _competence_post(
+        competence, material_change="on", level_2_da="Vurderer selv, hvad der er følsomt."
+    )
+    assert admin.post(url, changed).status_code == 302
+    competence.refresh_from_db()
+    assert competence.material_change
+    assert "Væsentlig ændring" in body(admin.get(f"/rammer/{draft.pk}/rediger/"))
+    text = body(admin.get(f"/rammer/{draft.pk}/forskelle/"))
+    assert text.count('class="badge badge-warning"') == 1  # the Danish descriptor of level 2 only
+    assert "markerer disse kompetencer som væsentligt ændret" in text and "DS3" in text
+
+    # Unticking it saves that too; the published version never had it.
+    assert admin.post(url, _competence_post(competence)).status_code == 302
+    competence.refresh_from_db()
+    assert not competence.material_change
+    assert not published.competences.filter(material_change=True).exists()
+
+
+def test_a_new_competence_has_no_material_change_to_mark(admin: Client, draft: Framework) -> None:
+    area = draft.areas.get(code="DS")
+    competence = services.competence_create(area=area, code="DS9", name_da="Ny kompetence")
+    assert 'name="material_change"' not in body(
+        admin.get(f"/rammer/{draft.pk}/rediger/kompetencer/{competence.pk}/")
+    )
 
 
 def test_role_profile_is_created_and_edited(admin: Client, draft: Framework) -> None:
@@ -775,6 +860,7 @@ def test_page_query_counts_do_not_grow_with_the_framework(
         f"/rammer/{draft.pk}/stillinger/",
         f"/rammer/{draft.pk}/forskelle/",
         f"/rammer/{draft.pk}/rediger/kompetencer/{competence.pk}/",
+        f"/rammer/{draft.pk}/udgiv/",
         "/rammer/min-rolle/",
     ]
     small = {url: count_queries(admin, url) for url in urls}
@@ -788,5 +874,8 @@ def test_page_query_counts_do_not_grow_with_the_framework(
     large = {url: count_queries(admin, url) for url in urls}
     assert large == small
     # A fixed handful per page: session (3 with its save), user, membership, the menu's person check, data.
-    # The difference page reads both versions whole (about 7 queries each).
+    # The difference page reads both versions whole (about 7 queries each); the publishing page does too, and
+    # checks what blocks publishing and which competences are material changes.
+    publish = small.pop(f"/rammer/{draft.pk}/udgiv/")
     assert max(small.values()) <= 24, small
+    assert publish <= 30, publish

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fagdigital.frameworks import selectors
-from fagdigital.frameworks.json_format import FILE_FORMATS, MOODLE_CSV, export_problems, write_framework_file
+from fagdigital.frameworks.formats import FILE_FORMATS, MOODLE_CSV, export_problems, write_framework_file
+from fagdigital.frameworks.formats.moodle import moodle_export_omissions
 from fagdigital.frameworks.models import Framework
-from fagdigital.frameworks.moodle_csv import moodle_export_omissions
 from fagdigital.tenancy.selectors import municipality_by_code
 
 

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fagdigital.frameworks import services
-from fagdigital.frameworks.json_format import FILE_FORMATS
+from fagdigital.frameworks.formats import FILE_FORMATS
+from fagdigital.frameworks.formats.moodle import mapping_problem
 from fagdigital.tenancy.selectors import municipality_by_code
 
 
@@ -27,6 +28,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", required=True, choices=FILE_FORMATS, dest="file_format")
         parser.add_argument("--dry-run", action="store_true", help="check the file and print a summary only")
+        parser.add_argument(
+            "--scale-levels",
+            metavar="N,N,...",
+            help=(
+                "Moodle CSV: the fagdigital level (1-4) of each value of the framework's scale, lowest value "
+                "first, e.g. 1,3 for Moodle's default scale; without it, the default mapping (decision 0014)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = municipality_by_code(kommunekode=options["org"])
@@ -40,9 +49,11 @@ class Command(BaseCommand):
                 _("Filen »%(path)s« kan ikke læses: %(error)s") % {"path": path, "error": error.strerror}
             ) from error
         file_format = options["file_format"]
+        scale_levels = _scale_levels(options["scale_levels"])
         check = services.framework_import_check(
-            organisation=organisation, content=content, file_format=file_format
+            organisation=organisation, content=content, file_format=file_format, scale_mapping=scale_levels
         )
+        _check_scale_levels(check, scale_levels)
         for warning in check.warnings:
             self.stderr.write(_("Bemærk: %(location)s: %(message)s") % warning)
         if check.problems:
@@ -50,6 +61,12 @@ class Command(BaseCommand):
                 self.stderr.write(f"{problem['location']}: {problem['message']}")
             raise CommandError(_("Filen har %(count)s fejl. Intet er gemt.") % {"count": len(check.problems)})
         summary = check.summary
+        if check.scale is not None:
+            mapping = zip(check.scale.values, check.scale.mapping, strict=True)
+            self.stdout.write(
+                _("Skalaen fordelt på niveauerne: %(mapping)s.")
+                % {"mapping": ", ".join(f"»{value}« → {level}" for value, level in mapping)}
+            )
         self.stdout.write(
             _(
                 "%(name)s (%(key)s): %(areas)s fokusområder, %(competences)s kompetencer, %(descriptors)s "
@@ -77,6 +94,10 @@ class Command(BaseCommand):
             content=content,
         )
         try:
+            if scale_levels is not None and check.scale is not None and not check.scale.native:
+                services.framework_import_set_scale_mapping(
+                    framework_import=framework_import, mapping=scale_levels
+                )
             framework = services.framework_import_apply(framework_import=framework_import)
         except services.FrameworkImportError as error:
             raise CommandError(" ".join(error.problems)) from error
@@ -85,3 +106,25 @@ class Command(BaseCommand):
                 _("Indlæst som kladde: %(what)s (id %(id)s).") % {"what": what, "id": framework.pk}
             )
         )
+
+
+def _scale_levels(value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        return [int(part) for part in value.split(",")]
+    except ValueError as error:
+        raise CommandError(
+            _("--scale-levels skal være niveauer fra 1 til 4 adskilt af komma, fx 1,3, ikke »%(value)s«.")
+            % {"value": value}
+        ) from error
+
+
+def _check_scale_levels(check: services.FrameworkImportCheck, scale_levels: list[int] | None) -> None:
+    """--scale-levels must fit the file's scale from Moodle (the reader would quietly use the default)."""
+    if scale_levels is None or check.scale is None or check.scale.mapping == tuple(scale_levels):
+        return
+    refused = mapping_problem(scale_levels, check.scale.values) or _(
+        "Skalaen kommer fra fagdigital, så dens niveauer kan ikke ændres med --scale-levels."
+    )
+    raise CommandError(refused)

@@ -3,6 +3,7 @@
 `FrameworkData` mirrors the fagdigital JSON format (docs/framework-format.md). Services build database rows
 from it (`services.framework_create_from_data`) and selectors read rows back into it
 (`selectors.framework_as_data`), so a round trip through any format is: rows → data → format → data → rows.
+This module imports nothing from fagdigital: every other part of the formats package may use it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ class LevelData:
     number: int
     name: Text
     digcomp_levels: tuple[int, ...] = ()
+    # The values of a Moodle scale that correspond to this level, lowest first (decision 0014). Empty for a
+    # framework that never came from Moodle; a level may have none (a two-value scale fills two of four).
+    moodle_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
