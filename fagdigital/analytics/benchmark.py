@@ -325,19 +325,18 @@ def benchmark(*, actor: Actor, campaign: Campaign | None = None, network_id: int
         views = {org: c.framework_id for org, c in rounds.items()}
     k_of = {m.organisation_id: min_group(m.organisation) for m in members}
     figures = _figures(rounds, views, k_of)
-    fill = {
-        "figures": figures,
-        "own_id": organisation.pk if result.member_view else None,
-        "named": result.named,
-        "contributing": contributing,
-    }
+    own_id = organisation.pk if result.member_view else None
+
+    def fill(row: BenchmarkRow, key: Key) -> None:
+        _fill_row(row, key, figures=figures, own_id=own_id, named=result.named, contributing=contributing)
+
     for columns in framework_columns(framework):
         total = BenchmarkRow(code=columns.area.code, subject=columns.area, is_area=True)
-        _fill_row(total, ("area", columns.area.code), **fill)
+        fill(total, ("area", columns.area.code))
         rows_for_area = []
         for competence in columns.competences:
             row = BenchmarkRow(code=competence.code, subject=competence, is_area=False)
-            _fill_row(row, ("competence", competence.code), **fill)
+            fill(row, ("competence", competence.code))
             rows_for_area.append(row)
         result.areas.append(BenchmarkArea(area=columns.area, total=total, competences=rows_for_area))
     return result

@@ -11,15 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import F
 
-from fagdigital.assessments.models import Campaign, CampaignStatus, Instrument, Participant, Visibility
-from fagdigital.orgs.models import PATH_STEP
+from fagdigital.assessments import services as assessment_services
+from fagdigital.assessments.models import Campaign, CampaignStatus, Instrument, Visibility
 from fagdigital.privacy import release
-from fagdigital.privacy.blocks import Cell
-from fagdigital.privacy.models import Partition
 from fagdigital.privacy.rules import min_group
-from fagdigital.privacy.services import partition_store
 
 from .models import Rollup, RollupVersion
 
@@ -96,23 +93,6 @@ def _bump_version(organisation_id: int) -> None:
         RollupVersion.objects.get_or_create(organisation_id=organisation_id, defaults={"version": 1})
 
 
-def partition_key(campaign_id: int) -> str:
-    return f"campaign:{campaign_id}"
-
-
-def round_partition(*, campaign: Campaign) -> Partition:
-    """The round's publication blocks over its participants (stored at opening; formed now if missing)."""
-    cells = [
-        Cell(unit_path=row["unit_path"], role_code=row["role_profile_code"], people=row["people"])
-        for row in Participant.objects.filter(campaign=campaign)
-        .values("unit_path", "role_profile_code")
-        .annotate(people=Count("pk"))
-    ]
-    return partition_store(
-        organisation=campaign.organisation, key=partition_key(campaign.pk), cells=cells, step=PATH_STEP
-    )
-
-
 def has_person_results(campaign: Campaign) -> bool:
     return bool(set(campaign.instruments) - {Instrument.CHIEFS})
 
@@ -128,7 +108,7 @@ def round_publish(*, campaign_id: int) -> int:
     if campaign.status != CampaignStatus.CLOSED or not has_person_results(campaign):
         _bump_version(campaign.organisation_id)
         return 0
-    partition = round_partition(campaign=campaign)
+    partition = assessment_services.round_partition(campaign=campaign)
     # In an anonymous round no leader rates a named person; should ratings exist, they are not published.
     sources = ["'self'", "'test'"]
     if campaign.visibility != Visibility.ANONYMOUS:

@@ -12,10 +12,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fagdigital.assessments import selectors as assessment_selectors
+from fagdigital.assessments.models import CampaignStatus
 from fagdigital.core.htmx import render_page_or_partial
 from fagdigital.orgs.models import OrgUnit
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
+from fagdigital.tenancy.models import Role
 
 from . import selectors, selectors_views
 from .forms import FilterForm
@@ -84,6 +87,10 @@ def _dashboard(request: HttpRequest, actor: Actor, *, unit: OrgUnit | None, is_s
         "filter_form_id": FILTER_FORM_ID,
         "form_action": request.path,
     }
+    if not htmx and actor.has_role(Role.LEADER):
+        context["rate_rounds"] = [
+            c for c in assessment_selectors.leader_rate_rounds(actor=actor) if c.status == CampaignStatus.OPEN
+        ]
     return render_page_or_partial(
         request,
         page_template="analytics/dashboard.html",

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from fagdigital.privacy.rules import MIN_ORGANISATIONS, min_group
+from fagdigital.privacy.texts import chiefs_notice
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Network, Role
 from fagdigital.tenancy.selectors import network_membership
-from fagdigital.privacy.rules import MIN_ORGANISATIONS, min_group
-from fagdigital.privacy.texts import chiefs_notice
 from fagdigital.tenancy.services import network_member_sharing_set
 
 from . import benchmark as bench

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fagdigital.frameworks.models import Area, Framework, RoleProfile
+from fagdigital.tenancy.models import Organisation
 
 from .models import Instrument, Visibility, visibility_explanation
 from .selectors.admin import UnitChoice
@@ -40,9 +41,9 @@ INSTRUMENT_HELP = {
 }
 
 
-def visibility_help(visibility: str) -> str:
+def visibility_help(visibility: str, organisation: Organisation) -> str:
     """What each visibility mode means. Respondents are told the same before they answer."""
-    return visibility_explanation(visibility)
+    return visibility_explanation(visibility, organisation)
 
 
 def _date_widget() -> forms.DateInput:
@@ -198,7 +199,11 @@ class CampaignForm(forms.Form):
         ]
 
     def visibility_options(self) -> list[ChoiceOption]:
-        return [ChoiceOption(widget=w, help=visibility_help(w.data["value"])) for w in self["visibility"]]
+        organisation = next(iter(self.frameworks.values())).organisation
+        return [
+            ChoiceOption(widget=w, help=visibility_help(w.data["value"], organisation))
+            for w in self["visibility"]
+        ]
 
     def role_profile_options(self) -> list[ChoiceOption]:
         return [ChoiceOption(widget=w, help="") for w in self["role_profile_codes"]]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fagdigital.core.models import TenantModel
 from fagdigital.frameworks.models import BilingualMixin
+from fagdigital.privacy.texts import respondent_notice
+from fagdigital.tenancy.models import Organisation
 
 
 class Instrument(models.TextChoices):
@@ -32,19 +34,10 @@ class Visibility(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonym måling")
 
 
-def visibility_explanation(visibility: str) -> str:
-    """What a visibility mode means: admins read it when choosing, respondents before they answer."""
-    k = settings.ANONYMITY_MIN_GROUP
-    if visibility == Visibility.DEVELOPMENT:
-        return gettext(
-            "Medarbejderens ledere kan se den enkeltes svar og resultater og bruge dem i samtalen med "
-            "medarbejderen, fx til MUS. Organisationen ser kun samlede resultater for grupper på mindst "
-            "%(k)s personer."
-        ) % {"k": k}
-    return gettext(
-        "Ingen leder kan se den enkeltes svar og resultater. Alle ser kun samlede resultater for grupper "
-        "på mindst %(k)s personer, og svarprocenter for mindre enheder vises ikke."
-    ) % {"k": k}
+def visibility_explanation(visibility: str, organisation: Organisation) -> str:
+    """What a visibility mode means, with the organisation's own k: admins read it when choosing,
+    respondents before they answer (the wording is the privacy package's)."""
+    return respondent_notice(organisation=organisation, development=visibility == Visibility.DEVELOPMENT)
 
 
 class CampaignStatus(models.TextChoices):
@@ -110,7 +103,7 @@ class Campaign(TenantModel):
 
     @property
     def visibility_text(self) -> str:
-        return visibility_explanation(self.visibility)
+        return visibility_explanation(self.visibility, self.organisation)
 
     def uses(self, instrument: Instrument | str) -> bool:
         return str(instrument) in self.instruments

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import admin as views_admin
-from .views import admin_followup, admin_survey
+from .views import admin_followup, admin_survey, leader_rates
 from .views import feedback as views_feedback
 from .views import knowledge_test as views_test
 from .views import leader as views_leader
@@ -64,6 +64,7 @@ urlpatterns = [
     path(
         "<int:campaign_id>/ledervurdering/<int:person_id>/indsend/", views_leader.submit, name="leader_submit"
     ),
+    path("<int:campaign_id>/mine-enheder/svarprocent/", leader_rates.unit_rates, name="leader_unit_rates"),
     # Chiefs' survey.
     path("<int:campaign_id>/ledelsesmaaling/", views_survey.survey, name="survey"),
     path("<int:campaign_id>/ledelsesmaaling/gem/", views_survey.save, name="survey_save"),

@@ -4,6 +4,8 @@ Every figure is a sum of published block rows (docs/decisions/0010-publication-b
 partials, exports and the JSON API all read through these functions.
 """
 
+from fagdigital.privacy.release import Missing
+
 from .details import (
     CRITICALITY_WEIGHT,
     CalibrationRow,
@@ -17,7 +19,7 @@ from .details import (
     top_gaps,
     trend,
 )
-from .heatmap import AreaColumns, HeatCell, Heatmap, HeatRow, Missing, framework_columns, heatmap
+from .heatmap import AreaColumns, HeatCell, Heatmap, HeatRow, framework_columns, heatmap
 from .levels import Basis, Filters, basis_for, latest_round
 from .scope import (
     DASHBOARD_ROLES,

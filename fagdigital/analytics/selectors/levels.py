@@ -28,7 +28,7 @@ from django.db.models.functions import Substr
 from fagdigital.analytics.models import Rollup, RollupSource, RollupVersion
 from fagdigital.assessments.models import Campaign, CampaignStatus, Instrument
 from fagdigital.frameworks.models import Competence, Framework, RoleTarget
-from fagdigital.frameworks.selectors import published_framework
+from fagdigital.frameworks.selectors import material_changes, published_framework
 from fagdigital.orgs.models import PATH_STEP
 from fagdigital.privacy.models import PartitionCell
 from fagdigital.privacy.rules import min_group
@@ -116,7 +116,11 @@ def basis_for(*, organisation: Organisation, campaign: Campaign | None) -> Basis
         return result
     in_view = dict(Competence.objects.filter(framework=framework).values_list("code", "pk"))
     measured = dict(Competence.objects.filter(framework=basis_round.framework).values_list("code", "pk"))
-    result.competence_ids = {pk: measured[code] for code, pk in in_view.items() if code in measured}
+    # A competence HR marked as materially changed starts afresh: its old levels do not carry over.
+    material = material_changes(framework) if basis_round.framework_id != framework.pk else set()
+    result.competence_ids = {
+        pk: measured[code] for code, pk in in_view.items() if code in measured and code not in material
+    }
     return result
 
 

@@ -43,6 +43,8 @@ from .leader import (
 )
 from .rates import (
     RateRow,
+    get_leader_rate_round,
+    leader_rate_rounds,
     response_rates,
 )
 from .rounds import (
@@ -110,10 +112,12 @@ __all__ = [
     "find_response",
     "framework_competences",
     "get_campaign_for_user",
+    "get_leader_rate_round",
     "get_managed_campaign_for_user",
     "get_participation_for_user",
     "get_team_member_for_leader",
     "has_answers",
+    "leader_rate_rounds",
     "leader_response_states",
     "leader_status",
     "leader_team",

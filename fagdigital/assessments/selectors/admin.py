@@ -7,10 +7,9 @@ can reach another organisation's rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -18,6 +17,7 @@ from django.http import Http404
 from fagdigital.assessments import selectors
 from fagdigital.assessments.models import (
     Campaign,
+    CampaignStatus,
     CampaignUnit,
     Instrument,
     Participant,
@@ -28,6 +28,8 @@ from fagdigital.assessments.models import (
 )
 from fagdigital.frameworks.models import Area, Framework, FrameworkStatus, RoleProfile
 from fagdigital.orgs.models import PATH_STEP, OrgUnit
+from fagdigital.privacy.rules import min_group
+from fagdigital.privacy.texts import rates_notice
 from fagdigital.tenancy.actor import Actor
 
 UNIT_SEARCH_LIMIT = 20
@@ -64,7 +66,7 @@ def framework_areas(*, framework: Framework) -> list[Area]:
 class CampaignRow:
     campaign: Campaign
     participants: int
-    self_submitted: int
+    self_submitted: int | None  # None: an anonymous round with nobody in a publication block
 
     @property
     def instrument_labels(self) -> list[str]:
@@ -89,10 +91,15 @@ def campaign_rows(*, actor: Actor) -> list[CampaignRow]:
         .annotate(n=Count("pk"))
         .values_list("campaign_id", "n")
     )
-    return [
-        CampaignRow(campaign=c, participants=participants.get(c.pk, 0), self_submitted=submitted.get(c.pk, 0))
-        for c in campaigns
-    ]
+    rows = []
+    for c in campaigns:
+        count: int | None = submitted.get(c.pk, 0)
+        if c.visibility == Visibility.ANONYMOUS and c.status != CampaignStatus.DRAFT:
+            # Only people in publication blocks count, as in the round's own rates (decision 0010).
+            counts = selectors.campaign_counts(campaign=c)
+            count = counts.get(Instrument.SELF, 0) if counts["covered"] else None
+        rows.append(CampaignRow(campaign=c, participants=participants.get(c.pk, 0), self_submitted=count))
+    return rows
 
 
 # --- Units: scope of a campaign and the unit search ---------------------------------------------------------
@@ -180,11 +187,6 @@ def unit_search(*, actor: Actor, query: str, limit: int = UNIT_SEARCH_LIMIT) -> 
 # --- Response rates -----------------------------------------------------------------------------------------
 
 
-SUPPRESSED_SMALL = "small"  # fewer participants than the anonymity minimum
-SUPPRESSED_SIBLING = "sibling"  # hidden so that a smaller sibling cannot be derived from the parent total
-SUPPRESSED_PARENT = "parent"  # inside a hidden unit
-
-
 @dataclass(frozen=True)
 class RateCell:
     instrument: str
@@ -198,10 +200,17 @@ class RateTableRow:
     unit: OrgUnit
     level: int  # 0 for the top rows of the table
     parent_name: str
-    participants: int | None
-    suppressed: bool
-    reason: str = ""
+    participants: int  # everyone asked in the unit's subtree
+    covered: int | None  # of them, those the rates cover (None: none; they count in a group higher up)
     cells: list[RateCell] = field(default_factory=list)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.covered is None
+
+    @property
+    def partial(self) -> bool:
+        return self.covered is not None and self.covered < self.participants
 
     @property
     def indent_class(self) -> str:
@@ -214,20 +223,23 @@ class RateTable:
     instruments: list[Instrument]
     rows: list[RateTableRow]
     anonymous: bool
-    min_group: int
+    notice: str
 
 
-def rate_table(*, campaign: Campaign) -> RateTable:
+def rate_table(*, campaign: Campaign, within: Sequence[str] | None = None) -> RateTable:
     """Response rates per unit for each person instrument the campaign uses, one row per unit.
 
-    The figures and their suppression come from selectors.response_rates; this only puts the instruments
-    side by side and says why a row is hidden.
+    The figures come from selectors.response_rates (the anonymity rule lives there and in the privacy
+    package); this only puts the instruments side by side. `within`: a leader's own units only.
     """
     instruments = [i for i in PERSON_INSTRUMENTS if campaign.uses(i)]
-    k = settings.ANONYMITY_MIN_GROUP
-    per_instrument = {i: selectors.response_rates(campaign=campaign, instrument=i) for i in instruments}
+    anonymous = campaign.visibility == Visibility.ANONYMOUS
+    notice = rates_notice(k=min_group(campaign.organisation), anonymous=anonymous)
     if not instruments:
-        return RateTable(instruments=[], rows=[], anonymous=False, min_group=k)
+        return RateTable(instruments=[], rows=[], anonymous=anonymous, notice=notice)
+    per_instrument = {
+        i: selectors.response_rates(campaign=campaign, instrument=i, within=within) for i in instruments
+    }
     base = per_instrument[instruments[0]]
     cells: dict[str, list[RateCell]] = defaultdict(list)
     for instrument in instruments:
@@ -240,52 +252,20 @@ def rate_table(*, campaign: Campaign) -> RateTable:
                     percent=rate.percent,
                 )
             )
-    hidden = {rate.unit.path for rate in base if rate.suppressed}
-    sizes = _subtree_sizes(campaign) if hidden else {}
     names = {rate.unit.path: rate.unit.name for rate in base}
     top = min((rate.unit.depth for rate in base), default=1)
-    rows = []
-    for rate in base:
-        path = rate.unit.path
-        reason = ""
-        if rate.suppressed:
-            if sizes.get(path, 0) < k:
-                reason = SUPPRESSED_SMALL
-            elif any(path[:end] in hidden for end in range(PATH_STEP, len(path), PATH_STEP)):
-                reason = SUPPRESSED_PARENT
-            else:
-                reason = SUPPRESSED_SIBLING
-        rows.append(
-            RateTableRow(
-                unit=rate.unit,
-                level=rate.unit.depth - top,
-                parent_name=names.get(path[:-PATH_STEP], ""),
-                participants=rate.invited,
-                suppressed=rate.suppressed,
-                reason=reason,
-                cells=cells[path],
-            )
+    rows = [
+        RateTableRow(
+            unit=rate.unit,
+            level=rate.unit.depth - top,
+            parent_name=names.get(rate.unit.path[:-PATH_STEP], ""),
+            participants=rate.participants,
+            covered=rate.invited,
+            cells=cells[rate.unit.path],
         )
-    return RateTable(
-        instruments=instruments,
-        rows=rows,
-        anonymous=campaign.visibility == Visibility.ANONYMOUS,
-        min_group=k,
-    )
-
-
-def _subtree_sizes(campaign: Campaign) -> dict[str, int]:
-    """Participants per unit subtree: only to tell why a row is hidden, never shown."""
-    sizes: dict[str, int] = defaultdict(int)
-    for path, n in (
-        Participant.objects.filter(campaign=campaign)
-        .values_list("unit_path")
-        .annotate(n=Count("pk"))
-        .values_list("unit_path", "n")
-    ):
-        for end in range(PATH_STEP, len(path) + 1, PATH_STEP):
-            sizes[path[:end]] += n
-    return sizes
+        for rate in base
+    ]
+    return RateTable(instruments=instruments, rows=rows, anonymous=anonymous, notice=notice)
 
 
 # --- Participants -------------------------------------------------------------------------------------------

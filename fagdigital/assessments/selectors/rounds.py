@@ -20,6 +20,7 @@ from fagdigital.assessments.models import (
     Response,
     ResponseStatus,
 )
+from fagdigital.assessments.selectors.rates import covered_people
 from fagdigital.assessments.services.base import closed_message
 from fagdigital.orgs.models import Person
 from fagdigital.orgs.selectors import led_unit_paths, person_for_actor
@@ -174,14 +175,31 @@ def my_campaigns(*, actor: Actor) -> list[MyCampaign]:
 
 
 def campaign_counts(*, campaign: Campaign) -> dict[str, int]:
+    """Participants, and submissions per instrument. In an anonymous round the person instruments count
+    the participants in publication blocks only (the same people the rates cover), so the totals minus
+    the units' rates say nothing about people in no block; "covered" says how many those are."""
     participants = Participant.objects.filter(campaign=campaign).count()
+    submitted = Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
+    covered = covered_people(campaign=campaign)
     by_instrument = dict(
-        Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
+        submitted.filter(instrument=Instrument.CHIEFS)
         .values_list("instrument")
         .annotate(n=Count("pk"))
         .values_list("instrument", "n")
     )
-    return {"participants": participants, **{str(k): v for k, v in by_instrument.items()}}
+    person_rows = submitted.exclude(instrument=Instrument.CHIEFS)
+    if covered is not None:
+        person_rows = person_rows.filter(subject_id__in=covered)
+    by_instrument.update(
+        person_rows.values_list("instrument")
+        .annotate(n=Count("subject", distinct=True))
+        .values_list("instrument", "n")
+    )
+    return {
+        "participants": participants,
+        "covered": participants if covered is None else len(covered),
+        **{str(k): v for k, v in by_instrument.items()},
+    }
 
 
 # --- Whether answers are accepted ----------------------------------------------------------------

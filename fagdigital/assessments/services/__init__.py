@@ -74,6 +74,8 @@ from .rounds import (
     campaign_update,
     campaigns_close_due,
     has_control_characters,
+    partition_key,
+    round_partition,
     scope_people,
 )
 from .survey import (
@@ -117,6 +119,7 @@ __all__ = [
     "invitations_send_due",
     "item_bank_install",
     "non_respondents",
+    "partition_key",
     "reminder_now_recipients",
     "reminders_send_campaign",
     "reminders_send_due",
@@ -124,6 +127,7 @@ __all__ = [
     "response_get_or_create",
     "response_submit",
     "role_target_levels",
+    "round_partition",
     "scope_people",
     "seen_item_ids",
     "send_failures_open",

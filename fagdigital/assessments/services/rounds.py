@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -26,8 +26,11 @@ from fagdigital.assessments.models import (
 )
 from fagdigital.frameworks.models import Framework, FrameworkStatus
 from fagdigital.frameworks.selectors import job_function_role_profile_codes
-from fagdigital.orgs.models import Engagement, OrgUnit
+from fagdigital.orgs.models import PATH_STEP, Engagement, OrgUnit
 from fagdigital.orgs.selectors import active_engagements_q
+from fagdigital.privacy.blocks import Cell
+from fagdigital.privacy.models import Partition
+from fagdigital.privacy.services import partition_store
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Organisation
 
@@ -251,6 +254,8 @@ def campaign_open(*, campaign: Campaign, today: dt.date | None = None) -> Campai
     )
     if campaign.uses(Instrument.TEST):
         item_bank_install(organisation=campaign.organisation, framework_key=campaign.framework.key)
+    # The round's publication blocks are fixed with its participants (docs/decisions/0010).
+    round_partition(campaign=campaign)
     campaign.status = CampaignStatus.OPEN
     campaign.opened_at = timezone.now()
     campaign.save(update_fields=["status", "opened_at", "updated_at"])
@@ -263,6 +268,24 @@ def campaign_open(*, campaign: Campaign, today: dt.date | None = None) -> Campai
     # Later work (invitations on a future open date, reminders, closing) is queued for its time.
     transaction.on_commit(lambda: tasks.schedule_campaign(campaign))
     return campaign
+
+
+def partition_key(campaign_id: int) -> str:
+    return f"campaign:{campaign_id}"
+
+
+def round_partition(*, campaign: Campaign) -> Partition:
+    """The round's publication blocks over its participants: stored when it opens (formed now, once, for
+    a round opened before blocks existed)."""
+    cells = [
+        Cell(unit_path=row["unit_path"], role_code=row["role_profile_code"], people=row["people"])
+        for row in Participant.objects.filter(campaign=campaign)
+        .values("unit_path", "role_profile_code")
+        .annotate(people=Count("pk"))
+    ]
+    return partition_store(
+        organisation=campaign.organisation, key=partition_key(campaign.pk), cells=cells, step=PATH_STEP
+    )
 
 
 @transaction.atomic

@@ -510,23 +510,22 @@ def test_another_organisations_campaign_ids_give_404(
 # --- Response rates -----------------------------------------------------------------------------------------
 
 
-def test_rates_in_an_anonymous_campaign_hide_small_units_and_say_why(
+def test_rates_in_an_anonymous_campaign_are_sums_of_publication_blocks(
     admin: Client, team: Team, make_campaign: MakeCampaign, django_assert_max_num_queries: Any
 ) -> None:
     campaign = make_campaign(visibility=Visibility.ANONYMOUS)
-    # Three queries per instrument (self, leader, test) and a fixed few: none per unit.
+    # A fixed few queries per instrument (self, test) and for the blocks: none per unit.
     with django_assert_max_num_queries(20):
         response = admin.get(f"/maalinger/{campaign.pk}/svarprocent/")
     assert response.status_code == 200
     page = text(response)
-    # The unit of 1 is hidden for its size, and its sibling of 7 so that 8 - 7 cannot reveal it.
-    assert "Hjemmeplejen Syd Færre end 5 deltagere \u2013 vises ikke af hensyn til anonymiteten" in page
-    assert (
-        "Hjemmeplejen Nord Vises ikke, så tallene for en mindre enhed ved siden af ikke kan regnes ud" in page
-    )
-    assert "(0 af 7)" not in page and "(0 af 1)" not in page
-    # The whole organisation (8 participants) is shown.
-    assert "Kommunen 8 0 % (0 af 8)" in page
+    assert "Målingen er anonym. Svarprocenter vises for grupper på mindst 5 deltagere" in page
+    # Syd's one assistant is in no block: the unit has no rate of its own, and says why.
+    assert "Hjemmeplejen Syd 1 Deltagerne her tælles med i en større gruppe højere oppe" in page
+    assert "(0 af 1)" not in page
+    # Nord's 7 are one block; the whole organisation's rate covers the same 7 of its 8 participants.
+    assert "Hjemmeplejen Nord 7 7 0 % (0 af 7)" in page
+    assert "Kommunen 8 7 0 % (0 af 7)" in page
 
 
 def test_rates_in_a_development_campaign_show_every_unit(
@@ -680,7 +679,7 @@ def test_survey_pages_are_not_found_when_the_campaign_has_no_chiefs_survey(
     assert admin.get(f"/maalinger/{campaign.pk}/ledelsesmaaling/resultater/").status_code == 404
 
 
-def test_survey_results_show_the_distribution_to_admins_and_top_management(
+def test_survey_results_show_the_distribution_only_when_closed_with_k_answers(
     admin: Client,
     team: Team,
     make_campaign: MakeCampaign,
@@ -689,7 +688,8 @@ def test_survey_results_show_the_distribution_to_admins_and_top_management(
 ) -> None:
     campaign = make_campaign()
     items = list(campaign.survey_items.all())
-    for values in ([4, 5], [2, None]):
+    answers = ([4, 5], [2, None], [4, 4], [1, 2], [3, 5])
+    for values in answers[:4]:
         chief = make_member(team.organisation, "top_management")
         response = services.response_get_or_create(
             campaign=campaign, instrument=Instrument.CHIEFS, respondent=chief, subject=None
@@ -697,18 +697,38 @@ def test_survey_results_show_the_distribution_to_admins_and_top_management(
         for item, value in zip(items, values, strict=False):
             services.survey_answer_save(response=response, item=item, value=value)
         services.response_submit(response=response)
-    page = text(admin.get(f"/maalinger/{campaign.pk}/ledelsesmaaling/resultater/"))
-    assert "2 har indsendt ledelsesmålingen" in page
-    # First statement: one "i mindre grad", one "i høj grad" → 50 % in the top two.
-    assert f"{items[0].text_da} 0 1 0 1 0 0 2 50 %" in page
-    # Second: one "i meget høj grad", one "ved ikke" → 100 % of those who answered on the scale.
-    assert f"{items[1].text_da} 0 0 0 0 1 1 1 100 %" in page
+    url = f"/maalinger/{campaign.pk}/ledelsesmaaling/resultater/"
+    page = text(admin.get(url))
+    assert "4 har indsendt ledelsesmålingen" in page
+    assert "Svarene vises, når målingen er lukket." in page
+    assert items[0].text_da not in page
+    services.campaign_close(campaign=campaign)
+    # Closed, but 4 chiefs are fewer than k = 5: still no answers.
+    page = text(admin.get(url))
+    assert "For få har svaret til, at svarene kan vises." in page and items[0].text_da not in page
+    # With a fifth chief (in a second round), the distribution shows.
+    second = make_campaign(name="Måling 2")
+    items = list(second.survey_items.all())
+    for values in answers:
+        chief = make_member(team.organisation, "top_management")
+        response = services.response_get_or_create(
+            campaign=second, instrument=Instrument.CHIEFS, respondent=chief, subject=None
+        )
+        for item, value in zip(items, values, strict=False):
+            services.survey_answer_save(response=response, item=item, value=value)
+        services.response_submit(response=response)
+    services.campaign_close(campaign=second)
+    page = text(admin.get(f"/maalinger/{second.pk}/ledelsesmaaling/resultater/"))
+    # First statement: 1 "slet ikke", 1 "i mindre grad", 1 "i nogen grad", 2 "i høj grad" → 40 %.
+    assert f"{items[0].text_da} 1 1 1 2 0 0 5 40 %" in page
+    # Second: 1 "i mindre grad", 1 "i høj grad", 2 "i meget høj grad", 1 "ved ikke" → 75 %.
+    assert f"{items[1].text_da} 0 1 0 1 2 1 4 75 %" in page
     chief_client = client_for(make_member(team.organisation, "top_management"))
-    response = chief_client.get(f"/maalinger/{campaign.pk}/ledelsesmaaling/resultater/")
+    response = chief_client.get(f"/maalinger/{second.pk}/ledelsesmaaling/resultater/")
     assert response.status_code == 200
     assert "Mine målinger" in text(response)
     # Top management cannot manage campaigns.
-    assert chief_client.get(f"/maalinger/{campaign.pk}/").status_code == 403
+    assert chief_client.get(f"/maalinger/{second.pk}/").status_code == 403
 
 
 def test_detail_links_to_follow_up_pages_and_hides_small_anonymous_totals(
@@ -720,7 +740,10 @@ def test_detail_links_to_follow_up_pages_and_hides_small_anonymous_totals(
         assert f"/maalinger/{campaign.pk}/{url}" in html
     small = make_campaign(visibility=Visibility.ANONYMOUS, units=[(team.other_unit, True)])
     page = text(admin.get(f"/maalinger/{small.pk}/"))
-    assert "færre end 5 deltagere, så antallet af svar vises ikke" in page
+    assert (
+        "ingen gruppe på mindst 5 deltagere med samme rolleprofil er med, så antallet af svar vises ikke"
+        in page
+    )
 
 
 def test_pages_format_dates_for_the_chosen_language(admin: Client, make_campaign: MakeCampaign) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -42,6 +41,7 @@ from fagdigital.assessments.models import (
 )
 from fagdigital.assessments.selectors import admin as selectors_admin
 from fagdigital.core.htmx import render_page_or_partial
+from fagdigital.privacy.rules import min_group
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
@@ -87,7 +87,6 @@ def campaign_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     context = {
         "rows": selectors_admin.campaign_rows(actor=actor),
         "can_create": bool(selectors_admin.published_frameworks(actor=actor)),
-        "min_group": settings.ANONYMITY_MIN_GROUP,
     }
     return render(request, "assessments/admin/campaign_list.html", context)
 
@@ -229,7 +228,7 @@ def _campaign_form(request: HttpRequest, actor: Actor, campaign: Campaign | None
         "search": search,
         "error_summary": _error_summary(form, scope_errors),
         "error_prefix": _("Fejl:"),
-        "min_group": settings.ANONYMITY_MIN_GROUP,
+        "min_group": min_group(actor.organisation),
     }
     return render(request, "assessments/admin/campaign_form.html", context, status=status)
 
@@ -328,7 +327,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
-    k = settings.ANONYMITY_MIN_GROUP
+    k = min_group(campaign.organisation)
     counts = selectors.campaign_counts(campaign=campaign)
     person_instruments = [i for i in PERSON_INSTRUMENTS if campaign.uses(i)]
     planned = None
@@ -361,7 +360,7 @@ def _render_detail(
         "role_profiles": role_profiles,
         "test_areas": test_areas,
         "instrument_labels": [label for value, label in Instrument.choices if campaign.uses(value)],
-        "visibility_help": visibility_help(campaign.visibility),
+        "visibility_help": visibility_help(campaign.visibility, campaign.organisation),
         "counts": counts,
         "submitted": submitted,
         # Anonymous campaigns show no totals for fewer people than the anonymity minimum.
@@ -402,10 +401,8 @@ def campaign_open(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpR
 
 
 def counts_hidden(campaign: Campaign, counts: dict[str, int]) -> bool:
-    """Anonymous campaigns show no totals for fewer people than the anonymity minimum."""
-    return (
-        campaign.visibility == Visibility.ANONYMOUS and counts["participants"] < settings.ANONYMITY_MIN_GROUP
-    )
+    """An anonymous round counts only people in publication blocks: with none, there are no totals."""
+    return campaign.visibility == Visibility.ANONYMOUS and not counts["covered"]
 
 
 @actor_required(ADMIN)

@@ -22,6 +22,8 @@ from fagdigital.assessments.models import (
 )
 from fagdigital.assessments.selectors import admin as selectors_admin
 from fagdigital.assessments.views.admin import ADMIN, managed_campaign, refusal_page
+from fagdigital.privacy.rules import min_group
+from fagdigital.privacy.texts import chiefs_notice
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
@@ -147,10 +149,17 @@ def survey_results(request: HttpRequest, actor: Actor, campaign_id: int) -> Http
     if not campaign.uses(Instrument.CHIEFS):
         raise Http404
     counts = selectors.campaign_counts(campaign=campaign)
+    respondents = counts.get(str(Instrument.CHIEFS), 0)
+    k = min_group(campaign.organisation)
+    # The answers only once the round is closed and at least k chiefs answered (decision 0010); the
+    # chiefs read this rule before answering.
+    shown = campaign.status == CampaignStatus.CLOSED and respondents >= k
     context = {
         "campaign": campaign,
-        "rows": selectors.survey_results(campaign=campaign),
-        "respondents": counts.get(str(Instrument.CHIEFS), 0),
+        "rows": selectors.survey_results(campaign=campaign) if shown else [],
+        "shown": shown,
+        "notice": chiefs_notice(k=k),
+        "respondents": respondents,
         "is_admin": actor.has_role(ADMIN),
         "scale": [str(label) for _value, label in DegreeScale.choices],
     }

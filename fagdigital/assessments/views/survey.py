@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from fagdigital.assessments import selectors, services
 from fagdigital.assessments.autosave import parse_choice, save_status_response
 from fagdigital.assessments.models import DegreeScale, Instrument, Response
+from fagdigital.privacy.rules import min_group
+from fagdigital.privacy.texts import chiefs_notice
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Role
@@ -61,6 +63,7 @@ def _page_context(response: Response, sheet: selectors.SurveySheet) -> dict[str,
         "saved_at": response.saved_at,
         "answered": sheet.answered,
         "total": sheet.total,
+        "notice": chiefs_notice(k=min_group(campaign.organisation)),
     }
 
 

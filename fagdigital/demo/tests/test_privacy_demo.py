@@ -1,5 +1,6 @@
-"""Issue 9 on the whole demo data set, for every reader: the pages show the oracle's figures, and no combination of
-everything a reader can get from the organisation's rounds determines a group of fewer than k people."""
+"""Issue 9 on the whole demo data set, for every reader: the pages show the oracle's figures, and no
+combination of everything a reader can get from the organisation's rounds determines a group of fewer than
+k people (tests/privacy has the oracle and the exact check)."""
 
 from __future__ import annotations
 

@@ -5,43 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0004_networkmember_contributes_to_benchmarks'),
+        ("tenancy", "0004_networkmember_contributes_to_benchmarks"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partition',
+            name="Partition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('k', models.PositiveSmallIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("k", models.PositiveSmallIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PartitionCell',
+            name="PartitionCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_path', models.CharField(max_length=255)),
-                ('role_code', models.CharField(blank=True, max_length=100)),
-                ('people', models.PositiveIntegerField()),
-                ('block', models.PositiveIntegerField()),
-                ('home_path', models.CharField(blank=True, max_length=255)),
-                ('direct_only', models.BooleanField(default=False)),
-                ('partition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='privacy.partition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit_path", models.CharField(max_length=255)),
+                ("role_code", models.CharField(blank=True, max_length=100)),
+                ("people", models.PositiveIntegerField()),
+                ("block", models.PositiveIntegerField()),
+                ("home_path", models.CharField(blank=True, max_length=255)),
+                ("direct_only", models.BooleanField(default=False)),
+                (
+                    "partition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cells",
+                        to="privacy.partition",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='partition',
-            constraint=models.UniqueConstraint(fields=('organisation', 'key'), name='partition_once_per_key'),
+            model_name="partition",
+            constraint=models.UniqueConstraint(fields=("organisation", "key"), name="partition_once_per_key"),
         ),
         migrations.AddConstraint(
-            model_name='partitioncell',
-            constraint=models.UniqueConstraint(fields=('partition', 'unit_path', 'role_code'), name='partition_cell_once'),
+            model_name="partitioncell",
+            constraint=models.UniqueConstraint(
+                fields=("partition", "unit_path", "role_code"), name="partition_cell_once"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0003_organisation_min_group_size'),
+        ("tenancy", "0003_organisation_min_group_size"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='networkmember',
-            name='contributes_to_benchmarks',
-            field=models.BooleanField(default=True, verbose_name='bidrag til netværkets tal'),
+            model_name="networkmember",
+            name="contributes_to_benchmarks",
+            field=models.BooleanField(default=True, verbose_name="bidrag til netværkets tal"),
         ),
     ]
