@@ -12,25 +12,23 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from fagdigital.accounts.models import User
 from fagdigital.analytics import exports, selectors
+from fagdigital.analytics.exports.spreadsheet import BAND_FILLS
 from fagdigital.analytics.tests.conftest import Team
-from fagdigital.analytics.tests.test_selectors import answer_all
-from fagdigital.assessments import selectors as assessment_selectors
-from fagdigital.assessments import services as assessment_services
-from fagdigital.assessments.models import Campaign, Instrument
+from fagdigital.analytics.tests.helpers import add_people, answer, answered_round, close
+from fagdigital.assessments.models import Campaign
 from fagdigital.conftest import actor_for
 from fagdigital.core import pdf as core_pdf
 from fagdigital.testing.factories import (
-    EngagementFactory,
     MembershipFactory,
     OrganisationFactory,
     OrgUnitFactory,
-    PersonFactory,
     UnitLeaderFactory,
     UserFactory,
 )
@@ -39,7 +37,10 @@ pytestmark = pytest.mark.django_db
 
 # What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HIDDEN_NOTES = {"Færre end 5 personer", "Skjult, så andre skjulte tal ikke kan regnes ud"}
+GROUPED = "Færre end 5 med samme rolleprofil her: de tælles med i en større gruppe højere oppe."
+FEW = "Færre end 5 svar med et niveau fra denne kilde."
+NOBODY = "Ingen med målniveau i kompetencen."
+FIGURES = ("Personer med målniveau", "På eller over målniveau", "Andel på eller over målniveau (%)")
 
 
 def export_url(file_format: str, unit_id: int | None = None) -> str:
@@ -89,39 +90,29 @@ def text_of_pdf(data: bytes) -> bytes:
 
 @pytest.fixture
 def visible(team: Team, make_campaign: Callable[..., Campaign]) -> Campaign:
-    """Six answers in Nord and five silent people in Syd: Nord's figures can be shown."""
-    for _index in range(5):
-        EngagementFactory(
-            person=PersonFactory(organisation=team.organisation),
-            unit=team.other_unit,
-            job_function=team.members[0].engagements.get().job_function,
-        )
+    """Nord (seven, six answering at levels 1-4 in turn) and Syd (five, all answering): two blocks,
+    every unit with a figure. Closed."""
+    syd = add_people(team, team.other_unit, 4)
     campaign = make_campaign()
-    answer_all(team, campaign, lambda index: 1 + index % 4)
-    return campaign
+    for index, person in enumerate(team.members):
+        answer(campaign, person, 1 + index % 4)
+    for person in [team.outsider, *syd]:
+        answer(campaign, person, 2)
+    return close(campaign)
 
 
 @pytest.fixture
-def hidden(team: Team, make_campaign: Callable[..., Campaign]) -> Campaign:
-    """Six answers in Nord and one in Syd: Syd is too small, so Nord is hidden too (Kommunen minus Nord)."""
-    campaign = make_campaign()
-    answer_all(team, campaign, lambda index: 1 + index % 4)
-    outsider = UserFactory()
-    team.outsider.user = outsider
-    team.outsider.save()
-    competences = assessment_selectors.questionnaire_competences(
-        campaign=campaign, role_profile_code="sosu-assistent"
-    )
-    response = assessment_services.response_get_or_create(
-        campaign=campaign, instrument=Instrument.SELF, respondent=outsider, subject=team.outsider
-    )
-    assessment_services.answers_save(response=response, levels={c.pk: 1 for c in competences})
-    assessment_services.response_submit(response=response)
-    return campaign
+def grouped(team: Team, make_campaign: Callable[..., Campaign]) -> Campaign:
+    """Nord's block shows; Syd's one person is in no figure. Closed."""
+    return answered_round(team, make_campaign)
 
 
 def filters_for(campaign: Campaign, **extra: str) -> dict[str, str]:
     return {"campaign": str(campaign.pk), "source": "self", **extra}
+
+
+def figures_of(line: dict[str, str]) -> list[str]:
+    return [line[header] for header in FIGURES]
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -141,37 +132,43 @@ def test_csv_is_excel_friendly_with_a_header_block_and_the_heatmap(
     facts = {line[0]: line[1] for line in lines if len(line) == 2}
     assert facts["Organisation"] == team.organisation.name
     assert facts["Enhed"] == "Kommunen"
-    assert facts["Måling"] == "Måling 2026"
+    assert facts["Måling"].startswith("Måling 2026 (lukket ")
     assert facts["Kilde"] == "Selvvurdering"
     assert facts["Mindste gruppe (k)"] == "5 personer"
-    assert "færre end 5 personer" in facts["Anonymitet"]
+    assert "Alle tal er summer over grupper på mindst 5 personer" in facts["Anonymitet"]
     assert b"\r\n" in response.content
     rows = csv_table(response.content)
-    nord = [
-        r for r in rows if r["Række"] == "Hjemmeplejen Nord" and r["Personer med målniveau"] not in ("", "0")
-    ]
-    assert nord
-    assert {r["Personer med målniveau"] for r in nord} == {"6"}
-    sample = nord[0]
-    assert int(sample["Andel på eller over målniveau (%)"]) == round(
-        100 * int(sample["På eller over målniveau"]) / 6
-    )
-    syd = [r for r in rows if r["Række"] == "Hjemmeplejen Syd"]
-    # Nobody in Syd answered: a known zero, shown as zero with a note, not hidden.
-    assert {r["Personer med målniveau"] for r in syd} == {"0"}
-    assert {r["Bemærkning"] for r in syd} == {"Ingen med målniveau i kompetencen"}
+    ds1 = {r["Række"]: r for r in rows if r["Kode"] == "DS1"}
+    # Target 2 in DS1: Nord's levels 1, 2, 3, 4, 1, 2 give four of six; Syd's five are all at 2.
+    assert {name: figures_of(line) for name, line in ds1.items()} == {
+        "Kommunen": ["11", "9", "82"],
+        "Hjemmeplejen Nord": ["6", "4", "67"],
+        "Hjemmeplejen Syd": ["5", "5", "100"],
+    }
+    assert {
+        name: (line["Deltagere i rækken"], line["Heraf med i tallene"]) for name, line in ds1.items()
+    } == {
+        "Kommunen": ("12", "12"),
+        "Hjemmeplejen Nord": ("7", "7"),
+        "Hjemmeplejen Syd": ("5", "5"),
+    }
+    assert {line["Rækketype"] for line in ds1.values()} == {"I alt", "Underenhed"}
+    # A competence nobody has a target in: empty, saying so.
+    dl1 = [r for r in rows if r["Kode"] == "DL1"]
+    assert {tuple(figures_of(r)) for r in dl1} == {("", "", "")}
+    assert {r["Bemærkning"] for r in dl1} == {NOBODY}
 
 
 @pytest.mark.parametrize("rows", ["units", "roles"])
 def test_csv_is_the_heatmap_cell_for_cell(
-    team: Team, hidden: Campaign, client_for: Callable[[User], Client], rows: str
+    team: Team, grouped: Campaign, client_for: Callable[[User], Client], rows: str
 ) -> None:
     actor = actor_for(team.admin, team.organisation)
     view = selectors.heatmap(
-        actor=actor, unit=team.root, filters=selectors.Filters(campaign=hidden, source="self", rows=rows)
+        actor=actor, unit=team.root, filters=selectors.Filters(campaign=grouped, source="self", rows=rows)
     )
 
-    response = client_for(team.admin).get(export_url("csv", team.root.pk), filters_for(hidden, rows=rows))
+    response = client_for(team.admin).get(export_url("csv", team.root.pk), filters_for(grouped, rows=rows))
 
     expected = [
         (
@@ -180,7 +177,9 @@ def test_csv_is_the_heatmap_cell_for_cell(
             "" if cell.people is None else str(cell.people),
             "" if cell.at_target is None else str(cell.at_target),
             "" if cell.share is None else str(cell.share),
-            cell.hidden,
+            str(row.coverage.participants),
+            str(row.coverage.covered),
+            {"grouped": GROUPED, "few": FEW, "nobody": NOBODY}.get(cell.missing, ""),
         )
         for row in view.rows
         for cell in row.cells
@@ -189,16 +188,17 @@ def test_csv_is_the_heatmap_cell_for_cell(
         (
             line["Række"],
             line["Kode"],
-            line["Personer med målniveau"],
-            line["På eller over målniveau"],
-            line["Andel på eller over målniveau (%)"],
-            line["Bemærkning"] in HIDDEN_NOTES,
+            *figures_of(line),
+            line["Deltagere i rækken"],
+            line["Heraf med i tallene"],
+            line["Bemærkning"],
         )
         for line in csv_table(response.content)
     ]
     assert exported == expected
-    # By units, Nord and Syd are hidden; by role profile, all seven share one profile and show.
-    assert any(hidden_cell for *_rest, hidden_cell in expected) == (rows == "units")
+    # By units Syd's row has no figure; by role profile there is one profile, with a figure.
+    assert any(cell.missing == "grouped" for row in view.rows for cell in row.cells) == (rows == "units")
+    assert any(cell.people for row in view.rows for cell in row.cells)
 
 
 def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
@@ -225,25 +225,27 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
     assert 'filename="kompetencegab-11-' in response["Content-Disposition"]
 
 
-def test_csv_export_reads_a_fixed_number_of_queries(
+def test_exports_read_a_fixed_number_of_queries(
     team: Team,
     visible: Campaign,
     client_for: Callable[[User], Client],
-    django_assert_max_num_queries: Any,
+    django_assert_num_queries: Any,
 ) -> None:
     for index in range(10):
         OrgUnitFactory(parent=team.root, name=f"Team {index}")
     client = client_for(team.admin)
 
     # Session, user, membership, the unit; the filter form; the heatmap's framework and one grouped
-    # query per level of the tree: never one per row.
-    with django_assert_max_num_queries(18):
+    # query for the rows and one for the blocks: never one per row.
+    cache.clear()
+    with django_assert_num_queries(20):
         response = client.get(export_url("csv", team.root.pk), filters_for(visible))
 
     assert response.status_code == 200
     assert len({row["Række"] for row in csv_table(response.content)}) == 13
     # The workbook adds the tables beside the heatmap: a few grouped queries each.
-    with django_assert_max_num_queries(40):
+    cache.clear()
+    with django_assert_num_queries(46):
         assert client.get(export_url("xlsx", team.root.pk), filters_for(visible)).status_code == 200
 
 
@@ -253,8 +255,6 @@ def test_csv_export_reads_a_fixed_number_of_queries(
 def test_xlsx_has_every_table_as_a_sheet_with_the_pages_figures(
     team: Team, visible: Campaign, client_for: Callable[[User], Client]
 ) -> None:
-    assessment_services.campaign_close(campaign=visible)
-
     response = client_for(team.admin).get(export_url("xlsx", team.root.pk), filters_for(visible))
 
     assert response.status_code == 200
@@ -280,33 +280,36 @@ def test_xlsx_has_every_table_as_a_sheet_with_the_pages_figures(
     assert heat["A2"].font.bold
     headers = [cell.value for cell in heat[2]]
     labels = [row[0].value for row in heat.iter_rows(min_row=3)]
-    nord = heat.cell(row=3 + labels.index("Hjemmeplejen Nord"), column=1).row
-    values = [heat.cell(row=nord, column=c).value for c in range(2, len(headers) + 1)]
-    shown = [v for v in values if isinstance(v, float)]
-    assert shown
-    assert all(0 <= v <= 1 for v in shown)
-    first = next(
-        c for c in range(2, len(headers) + 1) if isinstance(heat.cell(row=nord, column=c).value, float)
-    )
-    assert heat.cell(row=nord, column=first).number_format == "0%"
-    assert heat.cell(row=nord, column=first).fill.fgColor.rgb.endswith(tuple(exports.BAND_FILLS.values()))
+    assert labels[:3] == ["Kommunen", "Hjemmeplejen Nord", "Hjemmeplejen Syd"]
+    nord = 3 + labels.index("Hjemmeplejen Nord")
+    ds1 = next(c for c in range(2, len(headers) + 1) if str(headers[c - 1]).startswith("DS1 "))
+    assert heat.cell(row=nord, column=ds1).value == pytest.approx(4 / 6, abs=0.005)
+    assert heat.cell(row=nord, column=ds1).number_format == "0%"
+    assert heat.cell(row=nord, column=ds1).fill.fgColor.rgb.endswith(BAND_FILLS["mid"])
+    dl1 = next(c for c in range(2, len(headers) + 1) if str(headers[c - 1]).startswith("DL1 "))
+    assert heat.cell(row=nord, column=dl1).value == "\u2013"
 
     details = book["Heatmap, detaljer"]
     assert details.freeze_panes == "A2"
-    rows = list(details.iter_rows(min_row=2, values_only=True))
     header = [cell.value for cell in details[1]]
-    people = header.index("Personer med målniveau")
-    assert {r[people] for r in rows if r[0] == "Hjemmeplejen Nord" and r[people]} == {6}
+    rows = [dict(zip(header, r, strict=True)) for r in details.iter_rows(min_row=2, values_only=True)]
+    nord_ds1 = next(r for r in rows if r["Række"] == "Hjemmeplejen Nord" and r["Kode"] == "DS1")
+    assert [nord_ds1[h] for h in FIGURES] == [6, 4, pytest.approx(0.67)]
+    assert (nord_ds1["Deltagere i rækken"], nord_ds1["Heraf med i tallene"]) == (7, 7)
     assert (
         details.cell(row=2, column=header.index("Andel på eller over målniveau (%)") + 1).number_format
         == "0%"
     )
 
-    assert book["Største gab"].max_row > 1
-    assert book["Fordeling på niveauer"].max_row > 1
+    gaps = list(book["Største gab"].iter_rows(min_row=2, values_only=True))
+    assert any(row[2] == "DS1" and row[4:7] == (2, 11, 2) for row in gaps)
+    distribution = {
+        row[1]: row for row in book["Fordeling på niveauer"].iter_rows(min_row=2, values_only=True)
+    }
+    assert distribution["DS1"][3:8] == (11, 2, 7, 1, 1)
     trend = list(book["Udvikling"].iter_rows(min_row=2, values_only=True))
-    assert any(row[2] == "Måling 2026" for row in trend)
-    assert book["Kalibrering"].max_row > 1
+    assert any(row[0] == "DS1" and row[2] == "Måling 2026" and row[4:6] == (11, 0.82) for row in trend)
+    assert book["Kalibrering"].max_row >= 1
 
 
 def test_xlsx_keeps_formula_like_names_as_text(
@@ -340,90 +343,75 @@ def test_filters_from_the_query_string_shape_the_export(
     assert facts["Fokusområde"] != "Alle fokusområder"
 
 
-def test_a_refused_filter_exports_no_figures_and_says_why(
-    team: Team, hidden: Campaign, client_for: Callable[[User], Client]
+def test_an_export_before_any_round_closes_says_so_and_has_no_figures(
+    team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client]
 ) -> None:
-    # Kommunen has seven people with the role profile, Syd one of them: a filter isolating fewer than 5.
+    campaign = make_campaign()
+    answer(campaign, team.members[0], 3)
     client = client_for(team.admin)
-    params = filters_for(hidden, role_profile="sosu-assistent")
-
-    response = client.get(export_url("csv", team.other_unit.pk), params)
-
+    response = client.get(export_url("csv", team.root.pk), {"source": "self"})
     assert csv_table(response.content) == []
-    assert b"Filteret giver f" in response.content
-    book = read_xlsx(client.get(export_url("xlsx", team.other_unit.pk), params).content)
+    assert "Ingen måling er lukket endnu, så der er ingen tal." in response.content.decode("utf-8-sig")
+    book = read_xlsx(client.get(export_url("xlsx", team.root.pk)).content)
+    assert book["Heatmap"]["A1"].value == "Der er ingen tal at vise."
     assert book["Største gab"].max_row <= 3
 
 
-# --- Anonymity -----------------------------------------------------------------------------------
+# --- Missing figures -----------------------------------------------------------------------------
 
 
-def test_hidden_cells_never_export_a_number_in_csv(
-    team: Team, hidden: Campaign, client_for: Callable[[User], Client]
+def test_cells_without_a_figure_never_export_a_number_in_csv(
+    team: Team, grouped: Campaign, client_for: Callable[[User], Client]
 ) -> None:
-    response = client_for(team.admin).get(export_url("csv", team.root.pk), filters_for(hidden))
+    response = client_for(team.admin).get(export_url("csv", team.root.pk), filters_for(grouped))
 
     rows = csv_table(response.content)
-    total = [r for r in rows if r["Rækketype"] == "I alt" and r["Personer med målniveau"] not in ("", "0")]
-    assert {r["Personer med målniveau"] for r in total} == {"7"}
-    for unit in ("Hjemmeplejen Nord", "Hjemmeplejen Syd"):
-        lines = [r for r in rows if r["Række"] == unit]
-        assert lines
-        for line in lines:
-            figures = [
-                line["Personer med målniveau"],
-                line["På eller over målniveau"],
-                line["Andel på eller over målniveau (%)"],
-            ]
-            if line["Bemærkning"] in HIDDEN_NOTES:
-                assert figures == ["", "", ""]
-            else:
-                # Competences nobody has a target in: zeros hide nobody.
-                assert figures[:2] == ["0", "0"]
-        assert {line["Bemærkning"] for line in lines} & HIDDEN_NOTES
+    total = [r for r in rows if r["Rækketype"] == "I alt" and r["Personer med målniveau"]]
+    assert {r["Personer med målniveau"] for r in total} == {"6"}
+    syd = [r for r in rows if r["Række"] == "Hjemmeplejen Syd"]
+    assert syd
+    assert all(figures_of(r) == ["", "", ""] for r in syd)
+    assert {r["Bemærkning"] for r in syd} == {GROUPED, NOBODY}
+    assert {(r["Deltagere i rækken"], r["Heraf med i tallene"]) for r in syd} == {("1", "0")}
+    for line in rows:
+        if line["Bemærkning"]:
+            assert figures_of(line) == ["", "", ""]
 
 
-def test_hidden_cells_never_export_a_number_in_xlsx(
-    team: Team, hidden: Campaign, client_for: Callable[[User], Client]
+def test_cells_without_a_figure_never_export_a_number_in_xlsx(
+    team: Team, grouped: Campaign, client_for: Callable[[User], Client]
 ) -> None:
-    response = client_for(team.admin).get(export_url("xlsx", team.root.pk), filters_for(hidden))
+    response = client_for(team.admin).get(export_url("xlsx", team.root.pk), filters_for(grouped))
 
     book = read_xlsx(response.content)
     heat = book["Heatmap"]
-    hidden_rows = [
-        row for row in heat.iter_rows(min_row=3) if row[0].value in ("Hjemmeplejen Nord", "Hjemmeplejen Syd")
-    ]
-    assert len(hidden_rows) == 2
-    for row in hidden_rows:
-        values = [cell.value for cell in row[1:]]
-        assert not [v for v in values if isinstance(v, int | float)]
-        assert {"Færre end 5", "Skjult"} & set(values)
-        commented = [cell for cell in row[1:] if cell.value in ("Færre end 5", "Skjult")]
-        assert all(cell.comment and cell.comment.text in HIDDEN_NOTES for cell in commented)
+    (syd,) = [row for row in heat.iter_rows(min_row=3) if row[0].value == "Hjemmeplejen Syd"]
+    values = [cell.value for cell in syd[1:]]
+    assert not [v for v in values if isinstance(v, int | float)]
+    assert set(values) == {"Højere oppe", "\u2013"}
+    commented = [cell for cell in syd[1:] if cell.value == "Højere oppe"]
+    assert commented
+    assert all(cell.comment and cell.comment.text == GROUPED for cell in commented)
     details = book["Heatmap, detaljer"]
     header = [cell.value for cell in details[1]]
     for row in details.iter_rows(min_row=2, values_only=True):
-        if row[header.index("Bemærkning")] in HIDDEN_NOTES:
-            assert row[header.index("Personer med målniveau")] is None
-            assert row[header.index("På eller over målniveau")] is None
-            assert row[header.index("Andel på eller over målniveau (%)")] is None
+        if row[header.index("Bemærkning")]:
+            assert [row[header.index(h)] for h in FIGURES] == [None, None, None]
 
 
-def test_a_leaders_export_covers_their_own_unit_and_stays_hidden(
-    team: Team, hidden: Campaign, client_for: Callable[[User], Client]
+def test_a_leaders_export_covers_their_own_unit(
+    team: Team, grouped: Campaign, client_for: Callable[[User], Client]
 ) -> None:
-    # Nord is hidden one level up (Kommunen minus Nord = Syd's one person), so it stays hidden in the
-    # leader's own view too: every figure in it.
-    response = client_for(team.leader).get(export_url("csv"), filters_for(hidden))
+    response = client_for(team.leader).get(export_url("csv"), filters_for(grouped))
 
     assert response.status_code == 200
     assert "hjemmeplejen-nord" in response["Content-Disposition"]
     rows = csv_table(response.content)
-    assert rows
-    assert {r["Række"] for r in rows} <= {"Hjemmeplejen Nord", "Placeret direkte i Hjemmeplejen Nord"}
+    assert {r["Række"] for r in rows} == {"Hjemmeplejen Nord", "Placeret direkte i Hjemmeplejen Nord"}
     assert b"Syd" not in response.content
-    assert all(r["Personer med målniveau"] in ("", "0") for r in rows)
-    assert all(r["Andel på eller over målniveau (%)"] == "" for r in rows)
+    for ds1 in (r for r in rows if r["Kode"] == "DS1"):
+        assert figures_of(ds1) == ["6", "6", "100"]
+        assert (ds1["Deltagere i rækken"], ds1["Heraf med i tallene"]) == ("7", "7")
 
 
 def test_a_leader_of_two_units_gets_both_with_a_column_saying_which(
@@ -435,6 +423,7 @@ def test_a_leader_of_two_units_gets_both_with_a_column_saying_which(
 
     rows = csv_table_with(response.content, "Visning")
     assert {r["Visning"] for r in rows} == {"Hjemmeplejen Nord", "Hjemmeplejen Syd"}
+    assert {r["Personer med målniveau"] for r in rows if r["Kode"] == "DS1"} == {"6", "5"}
     facts = {line[0]: line[1] for line in read_csv(response.content) if len(line) == 2}
     assert facts["Enhed"] == "Hjemmeplejen Nord, Hjemmeplejen Syd"
     assert team.organisation.name.lower().replace(" ", "-") in response["Content-Disposition"]
@@ -445,36 +434,37 @@ def test_a_leader_of_two_units_gets_both_with_a_column_saying_which(
     assert book["Største gab"]["A1"].value == "Visning"
 
 
-def test_hidden_cells_never_reach_the_pdf(
+def test_cells_without_a_figure_never_reach_the_pdf(
     team: Team,
-    hidden: Campaign,
+    grouped: Campaign,
     client_for: Callable[[User], Client],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rendered: list[str] = []
     original = exports.render_pdf
 
-    def spy(html: str) -> bytes:
+    def keep(html: str) -> bytes:
         rendered.append(html)
         return original(html)
 
-    monkeypatch.setattr(exports, "render_pdf", spy)
+    monkeypatch.setattr(exports, "render_pdf", keep)
 
-    response = client_for(team.admin).get(report_url(team.root.pk), filters_for(hidden))
+    response = client_for(team.admin).get(report_url(team.root.pk), filters_for(grouped))
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     (html,) = rendered
     rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">([^<]*)</th>(.*?)</tr>", html, re.DOTALL)
-    hidden_rows = [cells for label, cells in rows if label in ("Hjemmeplejen Nord", "Hjemmeplejen Syd")]
-    assert hidden_rows
-    for cells in hidden_rows:
-        text = re.sub(r"<[^>]+>", " ", cells)
+    syd_rows = [cells for label, cells in rows if label == "Hjemmeplejen Syd"]
+    assert len(syd_rows) == 3  # one table per focus area
+    texts = [re.sub(r"<[^>]+>", " ", cells) for cells in syd_rows]
+    for text in texts:
         assert "%" not in text
         assert " af " not in text
-        assert not re.search(r"\d", re.sub(r"Færre end 5", "", text))
+        assert not re.search(r"\d", text)
+    assert sum("Højere oppe" in text for text in texts) == 2  # the focus areas with SOSU targets
     totals = [cells for label, cells in rows if label == "Kommunen"]
-    assert any("7" in cells for cells in totals)
+    assert any("6 af 6" in " ".join(cells.split()) for cells in totals)
 
 
 # --- PDF -----------------------------------------------------------------------------------------

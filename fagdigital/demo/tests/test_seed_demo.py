@@ -7,7 +7,7 @@ from django.db import models
 from django.test import override_settings
 
 from fagdigital.accounts.models import User
-from fagdigital.analytics import selectors
+from fagdigital.analytics import benchmark, selectors
 from fagdigital.analytics.models import Rollup
 from fagdigital.assessments.models import (
     Answer,
@@ -201,6 +201,24 @@ def test_network_municipalities_differ(output: str) -> None:
     assert security["Fjordby Kommune"] - security["Skovlund Kommune"] > 0.1
     assert max(security.values()) - min(security.values()) > 0.1
     assert high["Fjordby Kommune"] - high["Skovlund Kommune"] > 0.1
+
+
+def test_the_demo_benchmark_compares_with_a_spread_of_the_unnamed_members(output: str) -> None:
+    """The network's spread leaves out the reader's own and the named members and needs five others:
+    the demo has enough unnamed municipalities with results for Demo Kommune's HR to see one."""
+    demo = Organisation.objects.get(kommunekode=DEMO_KOMMUNEKODE)
+    data = benchmark.benchmark(actor=actor(login_email("hr"), demo))
+    assert data.member_view
+    assert data.members == data.contributing == 2 + len(NETWORK_MUNICIPALITIES)
+    assert {o.name for o in data.named} == {m.name for m in NETWORK_MUNICIPALITIES if m.named_in_benchmarks}
+    rows = [row for area in data.areas for row in (area.total, *area.competences)]
+    compared = [row for row in rows if not row.too_few]
+    assert compared
+    # At most everyone but Demo Kommune itself and the two named: six organisations.
+    assert max(row.organisations for row in compared) == data.members - 1 - len(data.named) == 6
+    assert any(row.median is not None and row.own is not None and row.position for row in compared)
+    # A named member's figure is shown by name; no quantile is any member's own value.
+    assert any(figure.percent is not None for row in rows for figure in row.named)
 
 
 def test_seeding_removes_real_municipalities_from_the_demo_network(output: str) -> None:
