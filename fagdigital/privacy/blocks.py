@@ -11,8 +11,9 @@ target say nothing more together than either says alone.
 
 Blocks are formed bottom-up. At each unit the people placed directly in it and the people its child units
 passed up are pooled by role profile; a role profile with at least k people in the pool becomes a block
-there, the rest passes up to the parent. What is left at the top (a role profile with fewer than k people
-in the whole organisation) is in no block and in no figure.
+there, the rest passes up to the parent. What is left at the top — fewer than k people of a role profile
+that no unit below could place in a block — is in no block and in no figure. (Merging them into a block
+formed lower down would take that block out of its own unit's figures; we keep the units' figures.)
 
 So a unit's figure counts the blocks formed inside it: a team whose three nurses were passed up shows the
 figure of its other people, and says how many of its participants its figure covers. People placed
@@ -62,7 +63,7 @@ class Block:
 class Partition:
     k: int
     blocks: list[Block]
-    left_out: list[Cell]  # role profiles too small in the whole organisation: in no figure
+    left_out: list[Cell]  # fewer than k of a role profile left over at the top: in no figure
 
     def block_of(self) -> dict[tuple[str, str], Block]:
         return {(cell.unit_path, cell.role_code): block for block in self.blocks for cell in block.cells}

@@ -42,7 +42,8 @@ def missing_reason(missing: str, k: int) -> str:
     """Why a figure is not shown, in full."""
     if missing == Missing.GROUPED:
         return _(
-            "Færre end %(k)s med samme rolleprofil her: de tælles med i en større gruppe højere oppe."
+            "Færre end %(k)s med samme rolleprofil her, så de indgår ikke i tallet her, men i en større "
+            "gruppe højere oppe, hvor der er nok."
         ) % {"k": k}
     if missing == Missing.FEW:
         return _("Færre end %(k)s svar med et niveau fra denne kilde.") % {"k": k}

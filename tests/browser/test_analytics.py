@@ -21,7 +21,10 @@ from fagdigital.orgs.models import Person
 from fagdigital.tenancy.models import NetworkMember
 from fagdigital.testing.factories import UnitLeaderFactory
 
-GROUPED = "Færre end 5 med samme rolleprofil her: de tælles med i en større gruppe højere oppe."
+GROUPED = (
+    "Færre end 5 med samme rolleprofil her, så de indgår ikke i tallet her, men i en større gruppe højere "
+    "oppe, hvor der er nok."
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -163,7 +163,7 @@ def heatmap(*, actor: Actor, unit: OrgUnit | None, filters: Filters) -> Heatmap:
         path=path,
         competence_ids=[c.pk for c in competences],
     )
-    coverage = load_coverage(campaign=basis.campaign, path=path)
+    coverage = load_coverage(campaign=basis.campaign, path=path, k=result.k)
     role = filters.role
 
     def row_cells(part: str | None, row_role: str | None) -> list[HeatCell]:

@@ -342,27 +342,33 @@ def _part(path: str, unit_path: str) -> str:
     return unit_path[: len(path) + PATH_STEP]
 
 
-def load_coverage(*, campaign: Campaign | None, path: str) -> CoverageData:
+def load_coverage(*, campaign: Campaign | None, path: str, k: int) -> CoverageData:
     """Participants below `path` per part and role, and those in blocks formed inside the part.
 
-    Participant numbers are the round's structure (who was asked, where), not anyone's answers. The
-    blocks of a round never change, so the result is cached without expiry concerns.
+    Participant numbers are the round's structure (who was asked, where), not anyone's answers. A block
+    smaller than the organisation's k today (it raised k after the round) covers nobody, as its figures
+    are left out too.
     """
     data = CoverageData(path=path)
     if campaign is None:
         return data
-    key = f"analytics:coverage:{campaign.pk}:{path}"
+    key = f"analytics:coverage:{campaign.pk}:{k}"
     cached = cache.get(key)
     if cached is None:
-        cells = PartitionCell.objects.filter(
-            partition__key=f"campaign:{campaign.pk}", partition__organisation_id=campaign.organisation_id
+        cells = list(
+            PartitionCell.objects.filter(
+                partition__key=f"campaign:{campaign.pk}", partition__organisation_id=campaign.organisation_id
+            ).values_list("unit_path", "role_code", "people", "block", "home_path", "direct_only")
         )
-        if path:
-            cells = cells.filter(unit_path__startswith=path)
-        cached = list(
-            cells.values_list("unit_path", "role_code", "people", "block", "home_path", "direct_only")
-        )
+        sizes: dict[int, int] = defaultdict(int)
+        for _path, _role, people, block, _home, _direct in cells:
+            sizes[block] += people
+        cached = [
+            (unit_path, role, people, block if block and sizes[block] >= k else 0, home_path, direct_only)
+            for unit_path, role, people, block, home_path, direct_only in cells
+        ]
         cache.set(key, cached, timeout=CACHE_SECONDS)
+    cached = [cell for cell in cached if cell[0].startswith(path)]
     for unit_path, role, people, block, home_path, direct_only in cached:
         part = DIRECT if unit_path == path else _part(path, unit_path)
         entry = data.parts.setdefault(part, {}).setdefault(role, Coverage())

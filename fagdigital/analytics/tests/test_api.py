@@ -27,7 +27,10 @@ from fagdigital.testing.factories import OrganisationFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
 
-GROUPED_TEXT = "Færre end 5 med samme rolleprofil her: de tælles med i en større gruppe højere oppe."
+GROUPED_TEXT = (
+    "Færre end 5 med samme rolleprofil her, så de indgår ikke i tallet her, men i en større gruppe højere "
+    "oppe, hvor der er nok."
+)
 
 
 def rows_by_label(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -37,7 +37,10 @@ pytestmark = pytest.mark.django_db
 
 # What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-GROUPED = "Færre end 5 med samme rolleprofil her: de tælles med i en større gruppe højere oppe."
+GROUPED = (
+    "Færre end 5 med samme rolleprofil her, så de indgår ikke i tallet her, men i en større gruppe højere "
+    "oppe, hvor der er nok."
+)
 FEW = "Færre end 5 svar med et niveau fra denne kilde."
 NOBODY = "Ingen med målniveau i kompetencen."
 FIGURES = ("Personer med målniveau", "På eller over målniveau", "Andel på eller over målniveau (%)")

@@ -36,7 +36,10 @@ from fagdigital.testing.factories import OrganisationFactory, OrgUnitFactory, Un
 
 pytestmark = pytest.mark.django_db
 
-GROUPED_TEXT = "Færre end 5 med samme rolleprofil her: de tælles med i en større gruppe højere oppe."
+GROUPED_TEXT = (
+    "Færre end 5 med samme rolleprofil her, så de indgår ikke i tallet her, men i en større gruppe højere "
+    "oppe, hvor der er nok."
+)
 NO_FIGURES = "Der er ingen tal for det, du har valgt. Tallene kommer, når en måling er lukket."
 
 

@@ -57,12 +57,19 @@ class RateRow:
 
 
 def block_homes(*, campaign: Campaign) -> dict[tuple[str, str], str | None]:
-    """(unit path, role profile code) → where its block was formed; None for people in no block."""
-    stored = PartitionCell.objects.filter(
-        partition__organisation_id=campaign.organisation_id, partition__key=f"campaign:{campaign.pk}"
-    ).values_list("unit_path", "role_code", "block", "home_path")
+    """(unit path, role profile code) → where its block was formed; None for people in no block (or in a
+    block smaller than the organisation's k today, if it raised k after the round opened)."""
+    k = min_group(campaign.organisation)
+    stored = list(
+        PartitionCell.objects.filter(
+            partition__organisation_id=campaign.organisation_id, partition__key=f"campaign:{campaign.pk}"
+        ).values_list("unit_path", "role_code", "block", "home_path", "people")
+    )
+    sizes: dict[int, int] = defaultdict(int)
+    for _path, _role, block, _home, people in stored:
+        sizes[block] += people
     homes: dict[tuple[str, str], str | None] = {
-        (path, role): home if block else None for path, role, block, home in stored
+        (path, role): home if block and sizes[block] >= k else None for path, role, block, home, _n in stored
     }
     if homes:
         return homes
