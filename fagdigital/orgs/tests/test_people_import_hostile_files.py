@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from fagdigital.orgs.people_import import ParseResult, limits, read_people_file
 
@@ -61,7 +62,7 @@ def refused(data: bytes, filename: str, code: str) -> ParseResult:
     return result
 
 
-def workbook_bytes(fill: Callable[[openpyxl.worksheet.worksheet.Worksheet], None]) -> bytes:
+def workbook_bytes(fill: Callable[[Worksheet], None]) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(HEADER)
@@ -71,7 +72,7 @@ def workbook_bytes(fill: Callable[[openpyxl.worksheet.worksheet.Worksheet], None
     return out.getvalue()
 
 
-def one_person(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+def one_person(sheet: Worksheet) -> None:
     sheet.append(["1", "Anne Andersen", "anne@kommune.dk", "Social og Sundhed", "Direktør", "ja"])
 
 
@@ -137,7 +138,7 @@ def test_a_part_that_unpacks_a_thousand_times_is_refused_as_a_zip_bomb() -> None
 
 
 def test_a_single_cell_at_the_last_row_in_a_small_file_is_refused_at_once() -> None:
-    def far(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    def far(sheet: Worksheet) -> None:
         one_person(sheet)
         sheet["A1048576"] = "x"
 
@@ -250,7 +251,7 @@ def test_a_csv_line_of_megabytes_is_refused() -> None:
 def test_wrong_types_in_a_spreadsheet_are_read_as_text_and_checked_like_text() -> None:
     import datetime as dt  # noqa: PLC0415
 
-    def wrong(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    def wrong(sheet: Worksheet) -> None:
         sheet.append([1001, True, 12.5, "Enhed", dt.date(2024, 1, 2), dt.date(2024, 1, 2)])
         sheet.append([1002.0, "Bo", "bo@kommune.dk", 7, "Assistent", 3])
 
@@ -272,7 +273,7 @@ def test_formulas_are_kept_as_their_text_and_never_evaluated() -> None:
         "=1+1",
     ]
 
-    def cells(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    def cells(sheet: Worksheet) -> None:
         for index, formula in enumerate(formulas, start=1):
             sheet.append([str(index), formula, "", "Enhed", "Assistent", "nej"])
 
