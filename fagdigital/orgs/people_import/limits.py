@@ -284,13 +284,23 @@ class _PartScan:
     def _runs(self, data: bytes) -> None:
         """No text between two tags longer than a cell may be, and no tag longer than that either.
 
-        The pattern starts only at "<" or ">", so each run is looked at once (linear time).
+        A run of MAX_CELL_CHARS bytes without "<" or ">" always covers a whole aligned block of half
+        that size, so only blocks without either are looked at closely (a few `find`s per block).
         """
-        long_run = _LONG_RUN.search(data) or _LONG_RUN.match(b">" + data[: MAX_TOKEN_BYTES + 2])
-        if long_run is None:
-            return
-        position = long_run.start()
-        if long_run.group(0)[:1] == b"<":
+        block = (MAX_CELL_CHARS + 1) // 2
+        for start in range(0, len(data) - block + 1, block):
+            end = start + block
+            if data.find(b"<", start, end) >= 0 or data.find(b">", start, end) >= 0:
+                continue
+            before = max(data.rfind(b"<", 0, start), data.rfind(b">", 0, start))
+            long_run = (
+                _LONG_RUN.match(data, before) if before >= 0 else _LONG_RUN.match(b">" + data[: end + block])
+            )
+            if long_run is not None:
+                self._long_run(data, max(before, 0), long_run.group(0)[:1] == b"<")
+
+    def _long_run(self, data: bytes, position: int, in_tag: bool) -> None:
+        if in_tag:
             end = data.find(b">", position)
             if end < 0 or end - position > MAX_TOKEN_BYTES:
                 raise LimitExceeded(
@@ -301,9 +311,6 @@ class _PartScan:
         text = data[position + 1 : end if end >= 0 else len(data)]
         if len(text.decode("utf-8", "replace")) > MAX_CELL_CHARS:
             self.text_too_long(data, position)
-        rest = data[end:] if end >= 0 else b""
-        if rest:
-            self._runs(rest)
 
     def text_too_long(self, data: bytes, position: int) -> None:
         del data, position
@@ -340,8 +347,11 @@ class _Patterns:
             lt + rb"""row\s[^>]*?\br\s*=\s*["']0*([1-9]\d{6,}|2[6-9]\d{4}|[3-9]\d{5})["']"""
         )
         # A reference beyond column GR (200): three letters, H-Z and a letter, or G and S-Z.
+        # (Starting with the literal ' r=' lets the engine skip to candidates; other spacing is rare.)
         self.far_reference = re.compile(
-            rb"""\sr\s*=\s*["']\$?((?:[A-Za-z]{3,}|[H-Zh-z][A-Za-z]|[Gg][S-Zs-z])\$?\d{1,7})["']"""
+            rb""" r=["']\$?((?:[A-Za-z]{3,}|[H-Zh-z][A-Za-z]|[Gg][S-Zs-z])\$?\d{1,7})["']"""
+            rb"""|\sr\s+=\s*["']\$?((?:[A-Za-z]{3,}|[H-Zh-z][A-Za-z]|[Gg][S-Zs-z])\$?\d{1,7})["']"""
+            rb"""|\sr=\s+["']\$?((?:[A-Za-z]{3,}|[H-Zh-z][A-Za-z]|[Gg][S-Zs-z])\$?\d{1,7})["']"""
         )
         self.cell = re.compile(
             lt + rb"""c(?:\s(?:[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,3}\$?\d{1,7})["'])?[^>]*)?/?>"""
@@ -407,7 +417,8 @@ class _SheetScan(_PartScan):
             raise LimitExceeded(make_problem("file_too_many_cells", limit=MAX_CELLS))
         far = patterns.far_reference.search(data)
         if far is not None:
-            self._far_cell(far.group(1).decode("ascii", "replace"))
+            reference = next(group for group in far.groups() if group)
+            self._far_cell(reference.decode("ascii", "replace"))
         rows = patterns.count(data, patterns.rows)
         numbered = patterns.numbered_row.subn(b"", data)[1] if rows else 0
         referenced = patterns.references(data) - numbered

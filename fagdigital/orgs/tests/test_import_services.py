@@ -11,7 +11,6 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
 from fagdigital.orgs import services
-from fagdigital.orgs.services import importing
 from fagdigital.orgs.models import (
     Engagement,
     ImportStatus,
@@ -26,6 +25,7 @@ from fagdigital.orgs.models import (
 from fagdigital.orgs.people_import import ImportRow
 from fagdigital.orgs.services import (
     ImportRowsInvalid,
+    importing,
     people_import_apply,
     people_import_create,
     people_import_preview,

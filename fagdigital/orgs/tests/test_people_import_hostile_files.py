@@ -227,10 +227,37 @@ def test_a_cell_longer_than_excel_allows_is_refused_with_its_reference() -> None
     assert "B2" in result.errors[0].problem
 
 
+@pytest.fixture
+def fewer_cells(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A lower cell limit, so the file that breaks it is small (the check scales with the cells)."""
+    monkeypatch.setattr(limits, "MAX_CELLS", 500_000)
+    return 500_000
+
+
+@pytest.mark.usefixtures("fewer_cells")
 def test_too_many_cells_are_refused() -> None:
     def wide() -> Iterator[bytes]:
-        for row in range(2, 60_002):
-            yield b'<row r="%d">' % row + b"<c/>" * 100 + b"</row>"
+        for row in range(2, 6_002):
+            yield (
+                b'<row r="%d">' % row
+                + b"".join(b"<c><v>%d</v></c>" % (row * i) for i in range(90))
+                + b"</row>"
+            )
+
+    data = replace_parts(workbook_bytes(one_person), {SHEET: sheet_xml(wide())})
+    refused(data, "celler.xlsx", "file_too_many_cells")
+
+
+@pytest.mark.usefixtures("fewer_cells")
+def test_too_many_referenced_cells_are_refused() -> None:
+    def wide() -> Iterator[bytes]:
+        columns = [f"{chr(64 + i // 26) if i >= 26 else ''}{chr(65 + i % 26)}" for i in range(90)]
+        for row in range(2, 6_002):
+            yield (
+                b'<row r="%d">' % row
+                + b"".join(b'<c r="%s%d"/>' % (column.encode(), row) for column in columns)
+                + b"</row>"
+            )
 
     data = replace_parts(workbook_bytes(one_person), {SHEET: sheet_xml(wide())})
     refused(data, "celler.xlsx", "file_too_many_cells")
