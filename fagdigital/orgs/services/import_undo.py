@@ -179,7 +179,7 @@ def people_import_undo_check(*, people_import: PeopleImport) -> UndoCheck:
     }
     _check_people(data, check)
     _check_engagements(data, check)
-    _check_units(data, check)
+    _check_units(data, check, people_import.organisation_id)
     _check_leaders(data, check)
     _check_references(data, check)
     return check
@@ -237,7 +237,7 @@ def _check_engagements(data: dict[str, Any], check: UndoCheck) -> None:
         )
 
 
-def _check_units(data: dict[str, Any], check: UndoCheck) -> None:
+def _check_units(data: dict[str, Any], check: UndoCheck, organisation_id: int) -> None:
     changed: list[str] = []
     created = data.get("units_created", [])
     current = _rows(OrgUnit, [row[0] for row in created], "parent_id", "name", "path", "depth", "external_id")
@@ -250,8 +250,12 @@ def _check_units(data: dict[str, Any], check: UndoCheck) -> None:
         now = current.get(pk)
         if now is None or now[0] != after:
             changed.append(now[1] if now else str(pk))
+    # An id to give back must be free then: held by no other unit than those undo changes or removes.
     befores = [row[1] for row in moved if row[1]]
-    taken = OrgUnit.objects.filter(external_id__in=befores).exclude(pk__in=[row[0] for row in moved])
+    ours = [row[0] for row in moved] + [row[0] for row in created]
+    taken = OrgUnit.objects.filter(organisation_id=organisation_id, external_id__in=befores).exclude(
+        pk__in=ours
+    )
     changed.extend(taken.values_list("name", flat=True))
     if changed:
         check.problems.append(_problem("changed_units", count=len(changed), examples=_examples(changed)))
@@ -318,11 +322,17 @@ def _check_references(data: dict[str, Any], check: UndoCheck) -> None:
     for what, model, ids in targets:
         if not ids:
             continue
-        for relation in model._meta.related_objects:
+        # Hidden relations too: most apps point at people and units with related_name="+".
+        relations = [
+            field
+            for field in model._meta.get_fields(include_hidden=True)
+            if (field.one_to_many or field.one_to_one) and field.auto_created and not field.concrete
+        ]
+        for relation in relations:
             related = relation.related_model
-            if not isinstance(related, type):
+            if not isinstance(related, type) or not issubclass(related, models.Model):
                 continue
-            name = relation.field.name
+            name = relation.field.name  # type: ignore[union-attr]
             count = 0
             for batch in _chunks(ids):
                 rows = related._base_manager.filter(**{f"{name}__in": batch})
@@ -393,6 +403,10 @@ def _restore(data: dict[str, Any]) -> None:
         ],
     )
     _delete(Person, [row[0] for row in data.get("people_created", [])])
+    # Children before parents, though the deferred foreign keys would allow any order.
+    # Before the ids go back: a created unit may hold one of them.
+    units = sorted(data.get("units_created", []), key=lambda row: -row[4])
+    _delete(OrgUnit, [row[0] for row in units])
     moved = data.get("unit_ids", [])
     for batch in _chunks([row[0] for row in moved]):
         OrgUnit.objects.filter(pk__in=batch).update(external_id="", updated_at=now)
@@ -400,9 +414,6 @@ def _restore(data: dict[str, Any]) -> None:
         f"UPDATE {q(OrgUnit._meta.db_table)} SET external_id = %s, updated_at = %s WHERE id = %s",  # noqa: S608
         [(before, now, pk) for pk, before, _after in moved if before],
     )
-    # Children before parents, though the deferred foreign keys would allow any order.
-    units = sorted(data.get("units_created", []), key=lambda row: -row[4])
-    _delete(OrgUnit, [row[0] for row in units])
     _delete(JobFunction, [row[0] for row in data.get("job_functions_created", [])])
     removed = data.get("leaders_removed", [])
     UnitLeader.objects.bulk_create(
