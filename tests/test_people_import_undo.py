@@ -146,7 +146,7 @@ def files(numbers: tuple[str, ...]) -> st.SearchStrategy[tuple[list[ImportRow], 
 
 
 def applied(
-    organisation: Any,
+    municipality: Any,
     rows: list[ImportRow],
     units: dict[tuple[str, ...], str],
     *,
@@ -154,13 +154,13 @@ def applied(
     partial: bool,
 ) -> PeopleImport:
     record = people_import_record(
-        organisation=organisation,
+        organisation=municipality,
         filename="fil.csv",
         mode=ImportMode.PARTIAL if partial else ImportMode.FULL,
         row_count=len(rows),
     )
     people_import_apply(
-        organisation=organisation,
+        organisation=municipality,
         rows=rows,
         units=units,
         today=day,
