@@ -48,7 +48,7 @@ HOLDS_FILE = (ImportStatus.CHECKING, ImportStatus.VALIDATED, ImportStatus.QUEUED
 
 
 def retention() -> dt.timedelta:
-    return dt.timedelta(hours=int(getattr(settings, "FAGDIGITAL_IMPORT_RETENTION_HOURS", 24)))
+    return dt.timedelta(hours=settings.FAGDIGITAL_IMPORT_RETENTION_HOURS)
 
 
 def _problems_json(problems: Iterable[ImportProblem]) -> list[dict[str, Any]]:

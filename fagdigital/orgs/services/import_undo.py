@@ -108,7 +108,7 @@ class UndoCheck:
 
 
 def undo_days() -> int:
-    return int(getattr(settings, "FAGDIGITAL_IMPORT_UNDO_DAYS", 30))
+    return int(settings.FAGDIGITAL_IMPORT_UNDO_DAYS)
 
 
 def _chunks(items: Sequence[Any], size: int = ID_CHUNK) -> Iterator[Sequence[Any]]:
