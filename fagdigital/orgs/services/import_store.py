@@ -208,6 +208,7 @@ def people_import_queue(
 
     False if it cannot be applied (not checked, already started, or no longer holding its file).
     """
+    people_import_purge_expired(organisation_id=people_import.organisation_id)
     updated = PeopleImport.objects.filter(
         pk=people_import.pk, status=ImportStatus.VALIDATED, created_at__gte=timezone.now() - retention()
     ).update(

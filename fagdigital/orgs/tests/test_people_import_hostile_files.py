@@ -341,3 +341,20 @@ def test_a_normal_spreadsheet_still_reads_every_row_when_its_dimension_is_too_sm
 )
 def test_cell_references_are_split_into_row_and_column(reference: str, expected: tuple[int, int]) -> None:
     assert limits.split_reference(reference) == expected
+
+
+def test_rows_and_cells_without_references_are_counted_one_after_the_other() -> None:
+    def rows() -> Iterator[bytes]:
+        yield b"<row>" + b"<c><v>1</v></c>" * 10 + b"</row>"  # row 2, columns A-J
+        yield b"<row>" + b"<c><v>1</v></c>" * (limits.MAX_COLUMNS + 1) + b"</row>"  # row 3, too wide
+
+    data = replace_parts(workbook_bytes(one_person), {SHEET: sheet_xml(rows())})
+    result = refused(data, "uden-r.xlsx", "sheet_column_bound")
+    assert result.errors[0].line == 3 and "GS3" in result.errors[0].problem
+
+
+def test_a_cell_without_a_reference_after_a_far_referenced_one_is_out_of_bounds() -> None:
+    rows = iter([b'<row r="2"><c r="GR2"><v>1</v></c><c><v>2</v></c></row>'])
+    data = replace_parts(workbook_bytes(one_person), {SHEET: sheet_xml(rows)})
+    result = refused(data, "blandet.xlsx", "sheet_column_bound")
+    assert "GS2" in result.errors[0].problem
