@@ -349,14 +349,65 @@ def _parse(
     fields = [(name, index[name], columns.name(name)) for name in DANISH_HEADERS if name in index]
     problems = result.problems
     add = problems.append
+    read = _values(
+        iterator,
+        fields,
+        result,
+        delimiter=delimiter,
+        width=width,
+        progress=progress,
+        first=header_line,
+        estimate=estimate,
+    )
+    if read is None:
+        return
+    raw_rows, unit_rows = read
+    if not raw_rows:
+        if not any(p.is_error for p in problems):
+            add(make_problem("no_data_rows", line=header_line))
+        return
 
+    if id_mode:
+        paths = resolve_unit_ids(raw_rows, unit_rows, columns, result)
+    else:
+        paths = split_paths(raw_rows, unit_rows, columns, result)
+
+    rows = result.rows
+    rows.extend(_import_rows(raw_rows, paths, columns.name("leader"), result))
+    if progress is not None:
+        progress(len(rows), len(rows))
+    header_names = {name: columns.name(name) for name in DANISH_HEADERS}
+    already = {(p.line, p.column) for p in problems if p.is_error}
+    for found in check_rows(rows, columns=header_names, check_units=not id_mode):
+        if (found.line, found.column) not in already:
+            add(found)
+    problems.sort(key=lambda p: (p.line or 0, not p.is_error))
+    if not result.is_valid:
+        result.units = {}
+
+
+def _values(
+    iterator: Iterator[Record],
+    fields: list[tuple[str, int, str]],
+    result: ParseResult,
+    *,
+    delimiter: str,
+    width: int,
+    progress: ProgressCallback | None,
+    first: int,
+    estimate: int,
+) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, dict[str, str]]]] | None:
+    """First pass: cells → values per row (person rows, and rows that only describe a unit), with the
+    formula warnings; None when the file has too many rows."""
+    add = result.problems.append
+    header_line = first
     # First pass: cells → values, per row; unit ids in id mode are resolved afterwards.
     raw_rows: list[tuple[int, dict[str, str]]] = []
     unit_rows: list[tuple[int, dict[str, str]]] = []  # rows that only describe a unit
     for line, cells, formulas in iterator:
         if len(raw_rows) + len(unit_rows) >= MAX_ROWS:
             add(make_problem("too_many_rows", limit=MAX_ROWS))
-            return
+            return None
         if delimiter and len(cells) > width and any(cell.strip() for cell in cells[width:]):
             add(
                 make_problem(
@@ -383,18 +434,18 @@ def _parse(
             raw_rows.append((line, values))
         if progress is not None and len(raw_rows) % PROGRESS_EVERY == 0:
             progress(len(raw_rows), max(len(raw_rows), estimate - header_line))
-    if not raw_rows:
-        if not any(p.is_error for p in problems):
-            add(make_problem("no_data_rows", line=header_line))
-        return
+    return raw_rows, unit_rows
 
-    if id_mode:
-        paths = resolve_unit_ids(raw_rows, unit_rows, columns, result)
-    else:
-        paths = split_paths(raw_rows, unit_rows, columns, result)
 
-    leader_column = columns.name("leader")
-    rows = result.rows
+def _import_rows(
+    raw_rows: list[tuple[int, dict[str, str]]],
+    paths: dict[int, tuple[str, ...]],
+    leader_column: str,
+    result: ParseResult,
+) -> list[ImportRow]:
+    """Person rows with their unit path and leader flag ("ja"/"nej" and the like)."""
+    add = result.problems.append
+    rows: list[ImportRow] = []
     for line, values in raw_rows:
         leader_text = values.get("leader", "").casefold()
         if leader_text in TRUE_VALUES:
@@ -416,13 +467,4 @@ def _parse(
                 is_leader=is_leader,
             )
         )
-    if progress is not None:
-        progress(len(rows), len(rows))
-    header_names = {name: columns.name(name) for name in DANISH_HEADERS}
-    already = {(p.line, p.column) for p in problems if p.is_error}
-    for found in check_rows(rows, columns=header_names, check_units=not id_mode):
-        if (found.line, found.column) not in already:
-            add(found)
-    problems.sort(key=lambda p: (p.line or 0, not p.is_error))
-    if not result.is_valid:
-        result.units = {}
+    return rows

@@ -96,14 +96,20 @@ def resolve_unit_ids(
     Conflicting definitions, unknown parents, cycles and same-named siblings are errors naming the
     lines involved; rows in units that cannot be placed get no path.
     """
+    columns_named = (columns.name("unit_id"), columns.name("parent_unit_id"), columns.name("unit"))
+    units = _unit_definitions([*raw_rows, *unit_rows], columns_named, result)
+    resolved = _resolve_chains(units, columns_named[1], result)
+    return _unique_paths(units, resolved, raw_rows, columns_named, result)
+
+
+def _unit_definitions(
+    rows: list[tuple[int, dict[str, str]]], columns_named: tuple[str, str, str], result: ParseResult
+) -> dict[str, _UnitDef]:
+    """Each enheds-id's name and parent, as its first line gives them; conflicts on later lines."""
     add = result.problems.append
-    id_column, parent_column, name_column = (
-        columns.name("unit_id"),
-        columns.name("parent_unit_id"),
-        columns.name("unit"),
-    )
+    id_column, parent_column, name_column = columns_named
     units: dict[str, _UnitDef] = {}
-    for line, values in sorted([*raw_rows, *unit_rows]):
+    for line, values in sorted(rows):
         unit_id, parent, name = values["unit_id"], values["parent_unit_id"], values["unit"]
         if not unit_id:
             add(make_problem("required", line=line, column=id_column))
@@ -151,7 +157,15 @@ def resolve_unit_ids(
                     parent=parent or "—",
                 )
             )
+    return units
 
+
+def _resolve_chains(
+    units: dict[str, _UnitDef], parent_column: str, result: ParseResult
+) -> dict[str, tuple[str, ...]]:
+    """Each placeable enheds-id's path of names, following parents; unknown parents and cycles are
+    errors naming the lines involved."""
+    add = result.problems.append
     resolved: dict[str, tuple[str, ...]] = {}
     broken: set[str] = set()
     for start in units:
@@ -201,7 +215,19 @@ def resolve_unit_ids(
         for unit_id in reversed(chain):
             path = (*path, units[unit_id].name)
             resolved[unit_id] = path
+    return resolved
 
+
+def _unique_paths(
+    units: dict[str, _UnitDef],
+    resolved: dict[str, tuple[str, ...]],
+    raw_rows: list[tuple[int, dict[str, str]]],
+    columns_named: tuple[str, str, str],
+    result: ParseResult,
+) -> dict[int, tuple[str, ...]]:
+    """No two ids with one path; the file's units and each person row's path."""
+    add = result.problems.append
+    _id_column, parent_column, name_column = columns_named
     by_path: dict[tuple[str, ...], str] = {}
     for unit_id, path in resolved.items():
         other = by_path.get(path)

@@ -15,8 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fagdigital.orgs.models import ImportMode
-from fagdigital.orgs.people_import import ImportProblem, read_people_file
+from fagdigital.orgs.models import ImportMode, PeopleImport
+from fagdigital.orgs.people_import import ImportProblem, ParseResult, read_people_file
 from fagdigital.orgs.services import (
     ImportNeedsConfirmation,
     ImportRowsInvalid,
@@ -26,6 +26,7 @@ from fagdigital.orgs.services import (
     people_import_preview,
     people_import_record,
 )
+from fagdigital.tenancy.models import Organisation
 from fagdigital.tenancy.selectors import municipality_by_code
 
 SUMMARY_LINES = (
@@ -115,47 +116,10 @@ class Command(BaseCommand):
         )
         try:
             if options["dry_run"]:
-                preview = people_import_preview(
-                    organisation=organisation, rows=parsed.rows, end_missing=end_missing, units=parsed.units
-                )
-                self._summary(preview.summary, title=_("Prøvekørsel: intet er gemt. Det ville ske:"))
-                self._list(
-                    _("Ansættelser, der afsluttes"),
-                    [f"{p.name} ({p.employee_number})" for p in preview.ending],
-                )
-                self._list(_("Nye enheder"), preview.new_units)
-                self._list(
-                    _("Ledere, der fjernes fra en enhed"),
-                    [
-                        f"{leader.name} ({leader.employee_number}), {leader.unit}"
-                        for leader in preview.leaders_removed
-                    ],
-                )
-                self._reuse(preview.number_reuse)
-                if preview.ending_check.needs_confirmation:
-                    self.stdout.write(
-                        _("Importen afslutter %(people)s personer: indlæs med --confirm-ending %(people)s.")
-                        % {"people": preview.ending_check.people}
-                    )
+                self._dry_run(organisation, parsed, end_missing=end_missing)
                 return
             started = time.perf_counter()
-            with transaction.atomic():
-                record = people_import_record(
-                    organisation=organisation,
-                    filename=path.name,
-                    mode=ImportMode.PARTIAL if partial else ImportMode.FULL,
-                    row_count=len(parsed.rows),
-                )
-                summary = people_import_apply(
-                    organisation=organisation,
-                    rows=parsed.rows,
-                    end_missing=end_missing,
-                    units=parsed.units,
-                    progress=self._progress(),
-                    confirm_ending=options["confirm_ending"],
-                    accept_number_reuse=options["accept_number_reuse"],
-                    record=record,
-                )
+            summary, record = self._apply(organisation, parsed, path=path, partial=partial, options=options)
         except ImportRowsInvalid as invalid:
             for problem in invalid.problems:
                 self._problem(problem)
@@ -170,6 +134,59 @@ class Command(BaseCommand):
             _("Importen står i organisationens historik (nr. %(id)s) og kan fortrydes dér.")
             % {"id": record.pk}
         )
+
+    def _dry_run(self, organisation: Organisation, parsed: ParseResult, *, end_missing: bool) -> None:
+        preview = people_import_preview(
+            organisation=organisation, rows=parsed.rows, end_missing=end_missing, units=parsed.units
+        )
+        self._summary(preview.summary, title=_("Prøvekørsel: intet er gemt. Det ville ske:"))
+        self._list(
+            _("Ansættelser, der afsluttes"),
+            [f"{p.name} ({p.employee_number})" for p in preview.ending],
+        )
+        self._list(_("Nye enheder"), preview.new_units)
+        self._list(
+            _("Ledere, der fjernes fra en enhed"),
+            [
+                f"{leader.name} ({leader.employee_number}), {leader.unit}"
+                for leader in preview.leaders_removed
+            ],
+        )
+        self._reuse(preview.number_reuse)
+        if preview.ending_check.needs_confirmation:
+            self.stdout.write(
+                _("Importen afslutter %(people)s personer: indlæs med --confirm-ending %(people)s.")
+                % {"people": preview.ending_check.people}
+            )
+
+    def _apply(
+        self,
+        organisation: Organisation,
+        parsed: ParseResult,
+        *,
+        path: Path,
+        partial: bool,
+        options: dict[str, Any],
+    ) -> tuple[ImportSummary, PeopleImport]:
+        """Apply with a history entry; both go if the apply is refused (one transaction)."""
+        with transaction.atomic():
+            record = people_import_record(
+                organisation=organisation,
+                filename=path.name,
+                mode=ImportMode.PARTIAL if partial else ImportMode.FULL,
+                row_count=len(parsed.rows),
+            )
+            summary = people_import_apply(
+                organisation=organisation,
+                rows=parsed.rows,
+                end_missing=not partial,
+                units=parsed.units,
+                progress=self._progress(),
+                confirm_ending=options["confirm_ending"],
+                accept_number_reuse=options["accept_number_reuse"],
+                record=record,
+            )
+        return summary, record
 
     def _refused(self, needed: ImportNeedsConfirmation) -> None:
         # Nothing was stored: the history entry rolled back with the rest.
