@@ -148,6 +148,8 @@ class RunningEngagement:
 class Plan:
     today: dt.date
     partial: bool = False
+    # False when applying: only what the safeguards and the counts need, not every field's old → new.
+    detailed: bool = True
     # units: existing id by path of names, and new ones (in creation order: parents first)
     unit_ids: dict[UnitPath, int] = field(default_factory=dict)
     unit_paths_by_id: dict[int, UnitPath] = field(default_factory=dict)
@@ -185,6 +187,7 @@ class Plan:
     kinds: dict[str, str] = field(default_factory=dict)
     reused: set[str] = field(default_factory=set)
     ended_leaders: set[str] = field(default_factory=set)
+    marked: set[str] = field(default_factory=set)  # changed, when the fields are not kept
 
     @property
     def new_unit_paths(self) -> list[str]:
@@ -291,9 +294,11 @@ def build_plan(
     today: dt.date,
     end_missing: bool,
     units: Mapping[UnitPath, str],
+    detailed: bool = True,
 ) -> Plan:
-    """Everything applying the rows would change now. `end_missing` False is a partial file."""
-    plan = Plan(today=today, partial=not end_missing)
+    """Everything applying the rows would change now. `end_missing` False is a partial file;
+    `detailed` False leaves out the old → new values the apply does not need (but not the numbers)."""
+    plan = Plan(today=today, partial=not end_missing, detailed=detailed)
     _plan_units(plan, organisation_id, rows, units)
 
     plan.job_function_ids = dict(
@@ -330,7 +335,10 @@ def build_plan(
 
 
 def _add(plan: Plan, number: str, change: FieldChange) -> None:
-    plan.field_changes.setdefault(number, []).append(change)
+    if plan.detailed or change.field in {"name", "email"}:  # name and e-mail show a reused number
+        plan.field_changes.setdefault(number, []).append(change)
+    else:
+        plan.marked.add(number)
 
 
 def _end(plan: Plan, engagement: RunningEngagement, number: str) -> None:
@@ -515,14 +523,17 @@ def _finish(plan: Plan, organisation_id: int) -> None:
     """The per-person preview, the counts of changed people, and the ending numbers."""
     summary = plan.summary
     people: list[PersonChange] = []
-    for number in {**plan.kinds, **dict.fromkeys(plan.field_changes, "changed")}:
+    numbers = {**plan.kinds, **dict.fromkeys(plan.field_changes, ""), **dict.fromkeys(plan.marked, "")}
+    for number in numbers:
         kind = plan.kinds.get(number, "changed")
         fields = tuple(plan.field_changes.get(number, ()))
         if kind == "changed":
-            if not fields:
+            if not fields and number not in plan.marked:
                 summary.people_unchanged += 1
                 continue
             summary.people_updated += 1
+        if not plan.detailed and number not in plan.reused:
+            continue
         people.append(
             PersonChange(
                 employee_number=number,

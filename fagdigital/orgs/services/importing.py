@@ -203,7 +203,12 @@ def people_import_apply(
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         plan = build_plan(
-            organisation_id=organisation.pk, rows=rows, today=day, end_missing=end_missing, units=units or {}
+            organisation_id=organisation.pk,
+            rows=rows,
+            today=day,
+            end_missing=end_missing,
+            units=units or {},
+            detailed=False,
         )
         if safeguards:
             check_safeguards(plan, confirm_ending=confirm_ending, accept_number_reuse=accept_number_reuse)
