@@ -401,14 +401,15 @@ def _plan_people(
             continue
         person_id, name, email = existing
         plan.kinds[number] = "changed"
+        new_email = row.email if row.email_given else email
         if name != row.name:
             _add(plan, number, FieldChange("name", name, row.name))
-        if email != row.email:
-            _add(plan, number, FieldChange("email", email, row.email))
-        if name != row.name or email != row.email:
-            plan.updated_people.append((person_id, row.name, row.email))
+        if email != new_email:
+            _add(plan, number, FieldChange("email", email, new_email))
+        if name != row.name or email != new_email:
+            plan.updated_people.append((person_id, row.name, new_email))
             plan.people_before[person_id] = (number, name, email)
-            if _another_person(name, email, row.name, row.email):
+            if _another_person(name, email, row.name, new_email):
                 plan.reused.add(number)
         unit_id = plan.unit_ids.get(row.unit_path)
         job_function_id = plan.job_function_ids.get(row.job_function)

@@ -465,6 +465,7 @@ def _import_rows(
                 unit_external_id=values.get("unit_id", ""),
                 job_function=values["job_function"],
                 is_leader=is_leader,
+                email_given="email" in values,
             )
         )
     return rows

@@ -98,6 +98,9 @@ class ImportRow:
     unit_external_id: str  # "" in path mode (unless the file has an enheds-id column)
     job_function: str
     is_leader: bool
+    # False when the file has no e-mail column: the person's e-mail is then left as it is (a file
+    # without the column says nothing about e-mail; it must not erase every address).
+    email_given: bool = True
 
 
 def format_path(path: Sequence[str]) -> str:

@@ -21,7 +21,7 @@ from fagdigital.orgs.models import (
     Person,
     UnitLeader,
 )
-from fagdigital.orgs.people_import import ImportRow
+from fagdigital.orgs.people_import import ImportRow, read_people_file
 from fagdigital.orgs.services import (
     ImportNeedsConfirmation,
     people_import_apply,
@@ -362,3 +362,29 @@ def test_a_confirmation_that_no_longer_matches_fails_the_import_and_deletes_the_
     assert outcome["error"] == "confirmation" and stored.status == ImportStatus.FAILED
     assert bytes(stored.content) == b""
     assert Engagement.objects.filter(organisation=organisation, end_date__isnull=True).count() == 21
+
+
+def test_a_file_without_an_email_column_leaves_the_addresses_alone(organisation: Organisation) -> None:
+    applied(organisation, staff(3))
+    data = (
+        b"medarbejdernummer;navn;enhed;stillingsbetegnelse;leder\r\n"
+        b"1;Person 1;Kommunen/Team;Assistent;ja\r\n2;Person To;Kommunen/Team;Assistent;nej\r\n"
+        b"3;Person 3;Kommunen/Team;Assistent;nej\r\n"
+    )
+    parsed = read_people_file(data=data, filename="uden-mail.csv")
+    assert parsed.is_valid and not any(row.email_given for row in parsed.rows)
+    summary = people_import_apply(organisation=organisation, rows=parsed.rows, today=TODAY)
+    assert (summary.people_updated, summary.people_unchanged) == (1, 2)
+    assert dict(Person.objects.filter(organisation=organisation).values_list("employee_number", "email")) == {
+        "1": "p1@kommune.dk",
+        "2": "p2@kommune.dk",
+        "3": "p3@kommune.dk",
+    }
+    # An e-mail column with an empty cell does clear that address.
+    cleared = people_import_apply(
+        organisation=organisation,
+        rows=[row(1, leader=True), row(2, "Person To", email=""), row(3)],
+        today=TODAY,
+    )
+    assert cleared.people_updated == 1
+    assert Person.objects.get(organisation=organisation, employee_number="2").email == ""
