@@ -8,6 +8,9 @@ Figures (seconds; baseline and ratio as in every benchmark here):
 - people_import_reapply: the same rows again (nothing changes: the cost of comparing).
 - people_import_reapply_changed: then a file where everyone is renamed, every fourth person moves to
   another team and the last tenth are missing (their engagements end): the cost of many updates.
+- people_import_undo: undo of that last import (back to the state after the first apply).
+Each apply is recorded as the browser's and the command's are (a history entry and the undo log, with
+the safeguards on), so the figures include writing the undo log.
 baseline: seconds to bulk_create the same number of bare Person rows in the same run (then deleted);
 ratio: value / baseline.
 
@@ -24,9 +27,17 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from fagdigital.orgs.models import Engagement, JobFunction, OrgUnit, Person, UnitLeader
+from fagdigital.orgs.models import (
+    Engagement,
+    ImportMode,
+    JobFunction,
+    OrgUnit,
+    PeopleImport,
+    Person,
+    UnitLeader,
+)
 from fagdigital.orgs.people_import import read_people_file
-from fagdigital.orgs.services import people_import_apply
+from fagdigital.orgs.services import people_import_apply, people_import_record, people_import_undo
 from fagdigital.tenancy.models import Organisation, OrganisationKind
 
 DEFAULT_EMPLOYEES = 45_000
@@ -99,7 +110,7 @@ def _organisation(code: str, name: str) -> Organisation:
 def _delete_organisation_rows(organisation: Organisation) -> None:
     """Delete the organisation's structure with plain SQL (Django's cascade collector is slow here)."""
     with connection.cursor() as cursor:
-        for model in (UnitLeader, Engagement, Person, JobFunction, OrgUnit):
+        for model in (UnitLeader, Engagement, Person, JobFunction, OrgUnit, PeopleImport):
             cursor.execute(
                 f"DELETE FROM {model._meta.db_table} WHERE organisation_id = %s",  # noqa: S608 - table names
                 [organisation.pk],
@@ -145,12 +156,21 @@ def run(*, employees: int = DEFAULT_EMPLOYEES, **_ignored: Any) -> dict[str, dic
     if not parsed.is_valid:
         raise RuntimeError(f"generated file is invalid: {parsed.errors[:3]}")
 
+    def record() -> PeopleImport:
+        return people_import_record(
+            organisation=organisation, filename="bench.csv", mode=ImportMode.FULL, row_count=len(parsed.rows)
+        )
+
     started = time.perf_counter()
-    first = people_import_apply(organisation=organisation, rows=parsed.rows, units=parsed.units)
+    first = people_import_apply(
+        organisation=organisation, rows=parsed.rows, units=parsed.units, record=record()
+    )
     apply_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    again = people_import_apply(organisation=organisation, rows=parsed.rows, units=parsed.units)
+    again = people_import_apply(
+        organisation=organisation, rows=parsed.rows, units=parsed.units, record=record()
+    )
     reapply_seconds = time.perf_counter() - started
     if again.people_unchanged != len(parsed.rows) or again.has_changes:
         raise RuntimeError(f"re-import changed something: {again}")
@@ -165,9 +185,22 @@ def run(*, employees: int = DEFAULT_EMPLOYEES, **_ignored: Any) -> dict[str, dic
         )
         for index, row in enumerate(parsed.rows[:keep])
     ]
+    changed_record = record()
     started = time.perf_counter()
-    changed = people_import_apply(organisation=organisation, rows=changed_rows)
+    changed = people_import_apply(
+        organisation=organisation,
+        rows=changed_rows,
+        record=changed_record,
+        confirm_ending=len(parsed.rows) - keep,
+    )
     changed_seconds = time.perf_counter() - started
+
+    changed_record.refresh_from_db()
+    started = time.perf_counter()
+    undone = people_import_undo(people_import=changed_record, user=None)
+    undo_seconds = time.perf_counter() - started
+    if not undone.possible:
+        raise RuntimeError(f"undo refused: {[problem.message for problem in undone.problems]}")
 
     baseline = baseline_bulk_create(count=len(parsed.rows))
     _delete_organisation_rows(organisation)
@@ -178,6 +211,7 @@ def run(*, employees: int = DEFAULT_EMPLOYEES, **_ignored: Any) -> dict[str, dic
         f"apply {apply_seconds:.2f} s ({rows / apply_seconds:,.0f} rows/s), "
         f"re-apply {reapply_seconds:.2f} s, re-apply with {changed.people_updated:,} changed people and "
         f"{changed.engagements_ended:,} engagements ended {changed_seconds:.2f} s, "
+        f"undo {undo_seconds:.2f} s, "
         f"bare bulk_create {baseline:.2f} s",
         flush=True,
     )
@@ -187,4 +221,5 @@ def run(*, employees: int = DEFAULT_EMPLOYEES, **_ignored: Any) -> dict[str, dic
         f"people_import_apply{suffix}": _entry(apply_seconds, baseline),
         f"people_import_reapply{suffix}": _entry(reapply_seconds, baseline),
         f"people_import_reapply_changed{suffix}": _entry(changed_seconds, baseline),
+        f"people_import_undo{suffix}": _entry(undo_seconds, baseline),
     }

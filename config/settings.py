@@ -291,6 +291,10 @@ FAGDIGITAL_ACCESSIBILITY_STATEMENT_URL = os.environ.get(
     "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/"
 )
 FAGDIGITAL_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MEGABYTES", default=20) * 1024 * 1024
+# People import: an uploaded file (personal data) that is not applied is deleted after this many hours;
+# the last applied import can be undone for this many days (its before-images are kept that long).
+FAGDIGITAL_IMPORT_RETENTION_HOURS = env_int("IMPORT_RETENTION_HOURS", default=24)
+FAGDIGITAL_IMPORT_UNDO_DAYS = env_int("IMPORT_UNDO_DAYS", default=30)
 FAGDIGITAL_DEMO_ENABLED = env_bool("DEMO", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -322,6 +322,8 @@ def _import_once(
         today=today,
         end_missing=True,
         progress=_phase(progress, organisation),
+        # Rows the platform generates itself, not an HR file: no typed confirmation to ask for.
+        safeguards=False,
     )
     SeedFingerprint.objects.update_or_create(key=seed_key, defaults={"fingerprint": fingerprint})
     return SeededOrganisation(name=organisation.name, rows=len(rows), imported=True, summary=summary)
@@ -519,6 +521,8 @@ def municipality_generate(
             today=today,
             end_missing=True,
             progress=_phase(progress, organisation),
+            # Rows the platform generates itself, not an HR file: no typed confirmation to ask for.
+            safeguards=False,
         )
         organisation_onboard(organisation=organisation)
     units = {row.unit_path for row in rows}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -133,9 +134,12 @@ class Engagement(TenantModel):
             models.Index(fields=["person", "end_date"], name="engagement_person_end"),
         ]
         constraints: ClassVar = [
+            # An engagement replaced on the day it started ends the day before: it never ran a day, and
+            # its record stays (engagements are never deleted; decision 0011).
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="engagement_ends_after_start",
+                condition=Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date") - dt.timedelta(days=1)),
+                name="engagement_ends_at_most_a_day_before_start",
             )
         ]
 
@@ -159,31 +163,110 @@ class UnitLeader(TenantModel):
 
 
 class ImportStatus(models.TextChoices):
-    VALIDATED = "validated", _("Gennemset")
+    CHECKING = "checking", _("Kontrolleres")
+    VALIDATED = "validated", _("Klar til indlæsning")
     INVALID = "invalid", _("Fejl i filen")
     QUEUED = "queued", _("I kø")
     APPLYING = "applying", _("Indlæser")
     DONE = "done", _("Indlæst")
     FAILED = "failed", _("Mislykkedes")
+    CANCELLED = "cancelled", _("Annulleret")
+    EXPIRED = "expired", _("Udløbet")
+    UNDOING = "undoing", _("Fortrydes")
+    UNDONE = "undone", _("Fortrudt")
+
+
+class ImportMode(models.TextChoices):
+    FULL = "full", _("Hele organisationen")
+    PARTIAL = "partial", _("Delfil")
+
+
+class ImportSource(models.TextChoices):
+    WEB = "web", _("Browser")
+    COMMAND = "command", _("Kommandolinje")
 
 
 class PeopleImport(TenantModel):
-    """One uploaded people file: kept from preview to apply, with its progress and outcome."""
+    """One people file: kept from upload to apply (and deleted then, or when it fails or is abandoned),
+    with its progress, preview, outcome and, once applied, the counts the history shows."""
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
     status = models.CharField(max_length=16, choices=ImportStatus.choices)
+    mode = models.CharField(max_length=16, choices=ImportMode.choices, default=ImportMode.FULL)
+    source = models.CharField(max_length=16, choices=ImportSource.choices, default=ImportSource.WEB)
     row_count = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
-    # Preview (counts, changes, problems) and outcome, as computed by the import service.
+    # Preview (counts, thresholds, problems) and outcome, as computed by the import service.
     preview = models.JSONField(default=dict)
     outcome = models.JSONField(default=dict)
+    # What the person applying confirmed: the number of people ended (typed), and that employee
+    # numbers that now name another person are right.
+    confirmed_ending = models.PositiveIntegerField(null=True, blank=True)
+    accepted_number_reuse = models.BooleanField(default=False)
+    # Once applied: the counts (ImportSummary) and when; once undone: when and by whom.
+    summary = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("personimport")
         verbose_name_plural = _("personimporter")
         ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "applied_at"], name="people_import_applied"),
+            models.Index(fields=["status", "created_at"], name="people_import_status_created"),
+        ]
 
     def __str__(self) -> str:
         return self.filename
+
+
+class PreviewKind(models.TextChoices):
+    NEW = "new", _("Ny")
+    CHANGED = "changed", _("Ændres")
+    ENDING = "ending", _("Afsluttes")
+
+
+class PeopleImportItem(models.Model):
+    """One person in an import's preview, with every field that changes (old and new value).
+
+    Personal data from the file: deleted with the file (applied, failed, cancelled or abandoned).
+    """
+
+    people_import = models.ForeignKey(PeopleImport, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=8, choices=PreviewKind.choices)
+    employee_number = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    number_reused = models.BooleanField(default=False)
+    leader_ending = models.BooleanField(default=False)
+    changes = models.JSONField(default=list)  # [[field, old, new], ...]
+
+    class Meta:
+        ordering: ClassVar = ["name", "employee_number"]
+        indexes: ClassVar = [
+            models.Index(fields=["people_import", "kind", "name"], name="people_import_item_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employee_number})"
+
+
+class PeopleImportLog(models.Model):
+    """What an applied import changed, with the rows as they were before: what undo restores.
+
+    Kept only while the import can be undone (the last import, for IMPORT_UNDO_DAYS).
+    """
+
+    people_import = models.OneToOneField(
+        PeopleImport, on_delete=models.CASCADE, primary_key=True, related_name="log"
+    )
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"log {self.people_import_id}"

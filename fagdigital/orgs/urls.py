@@ -10,7 +10,9 @@ urlpatterns = [
     path("personer/<int:person_id>/", views.person_detail, name="person"),
     path("mig/", views.me, name="me"),
     path("import/", views_import.import_start, name="import_start"),
+    path("import/historik/", views_import.import_history, name="import_history"),
     path("import/<int:import_id>/", views_import.import_preview, name="import_preview"),
     path("import/<int:import_id>/indlaes/", views_import.import_apply, name="import_apply"),
     path("import/<int:import_id>/status/", views_import.import_status, name="import_status"),
+    path("import/<int:import_id>/fortryd/", views_import.import_undo, name="import_undo"),
 ]

@@ -17,6 +17,7 @@ from fagdigital.orgs.models import (
     JobFunction,
     OrgUnit,
     PeopleImport,
+    PeopleImportItem,
     Person,
     UnitLeader,
     path_step,
@@ -24,6 +25,7 @@ from fagdigital.orgs.models import (
 from fagdigital.orgs.people_import import ImportRow
 from fagdigital.orgs.services import (
     ImportRowsInvalid,
+    importing,
     people_import_apply,
     people_import_create,
     people_import_preview,
@@ -111,6 +113,8 @@ def test_a_first_import_creates_the_tree_people_engagements_and_leaders(organisa
         "people_created": 4,
         "people_updated": 0,
         "people_unchanged": 0,
+        "people_moved": 0,
+        "people_ended": 0,
         "engagements_started": 4,
         "engagements_ended": 0,
         "units_created": 4,
@@ -172,11 +176,14 @@ def test_the_preview_writes_nothing_and_says_what_apply_then_does(organisation: 
     assert snapshot() == before
     assert preview.ending == [services.PersonRef(employee_number="3", name=person.name)]
     assert preview.new_units == ["Borgerservice"]
-    assert [(c.employee_number, c.changes) for c in preview.changed] == [("2", ("unit",))]
+    assert [(c.employee_number, c.changes) for c in preview.changed] == [
+        ("2", ("unit", "start_date", "end_date", "leader"))
+    ]
     assert [(leader.name, leader.unit) for leader in preview.leaders_removed] == [
         ("Anne Andersen", "Social og Sundhed / Hjemmeplejen / Team Nord")
     ]
-    summary = apply(organisation, rows)
+    assert preview.ending_check.needs_confirmation  # 1 of 4 engagements is over 10 %
+    summary = apply(organisation, rows, confirm_ending=1)
     assert summary == preview.summary
     assert summary.engagements_ended == 2 and summary.leaders_removed == 1 and summary.leaders_set == 1
 
@@ -217,22 +224,30 @@ def test_a_changed_unit_or_job_ends_the_old_engagement_yesterday_and_starts_a_ne
     assert running(organisation, "4")[0].job_function.name == "Sygeplejerske og koordinator"
 
 
-def test_a_change_on_the_day_an_engagement_started_replaces_it_instead_of_overlapping(
+def test_a_change_on_the_day_an_engagement_started_ends_it_before_it_ran_and_keeps_it(
     organisation: Organisation,
 ) -> None:
     apply(organisation, first_file())
     rows = first_file()
     rows[2] = row("3", "Bo Berg", SOUTH)
     apply(organisation, rows)
-    engagements = Engagement.objects.filter(person__employee_number="3", person__organisation=organisation)
-    assert [(e.unit.name, e.start_date, e.end_date) for e in engagements] == [("Team Syd", TODAY, None)]
+    engagements = Engagement.objects.filter(
+        person__employee_number="3", person__organisation=organisation
+    ).order_by("pk")
+    # Never deleted: the first one ends the day before it started (it never ran a day), so only one
+    # engagement runs on any day.
+    assert [(e.unit.name, e.start_date, e.end_date) for e in engagements] == [
+        ("Team Nord", TODAY, YESTERDAY),
+        ("Team Syd", TODAY, None),
+    ]
+    assert [e.unit.name for e in running(organisation, "3")] == ["Team Syd"]
 
 
 def test_people_missing_from_the_file_get_their_running_engagements_ended(organisation: Organisation) -> None:
     apply(organisation, first_file(), today=TODAY - dt.timedelta(days=30))
     bo = Person.objects.get(organisation=organisation, employee_number="3")
     EngagementFactory(person=bo, unit=OrgUnit.objects.get(name="Team Syd"), is_primary=False)
-    summary = apply(organisation, [r for r in first_file() if r.employee_number != "3"])
+    summary = apply(organisation, [r for r in first_file() if r.employee_number != "3"], confirm_ending=1)
     assert summary.engagements_ended == 2
     assert not running(organisation, "3")
     assert set(bo.engagements.values_list("end_date", flat=True)) == {YESTERDAY}
@@ -281,7 +296,7 @@ def test_people_who_leave_lose_their_leader_registrations(organisation: Organisa
     elsewhere = OrgUnitFactory(organisation=organisation, name="Borgerservice")
     anne = Person.objects.get(organisation=organisation, employee_number="2")
     UnitLeaderFactory(unit=elsewhere, person=anne)
-    apply(organisation, [r for r in first_file() if r.employee_number != "2"])
+    apply(organisation, [r for r in first_file() if r.employee_number != "2"], confirm_ending=1)
     assert not UnitLeader.objects.filter(person=anne).exists()
 
 
@@ -320,7 +335,7 @@ def test_other_organisations_are_never_touched(organisation: Organisation) -> No
     theirs = EngagementFactory(person=PersonFactory(organisation=other, employee_number="3"))
     UnitLeaderFactory(unit=theirs.unit, person=theirs.person)
     apply(organisation, first_file())
-    apply(organisation, first_file()[:1])
+    apply(organisation, first_file()[:1], confirm_ending=3)
     theirs.refresh_from_db()
     assert theirs.end_date is None
     assert UnitLeader.objects.filter(organisation=other).count() == 1
@@ -344,10 +359,10 @@ def test_a_failure_half_way_rolls_everything_back(
     def explode(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "_write_leaders", explode)
+    monkeypatch.setattr(importing, "_write_leaders", explode)
     rows = [*first_file()[:2], row("5", "Eva Ny", ("Borgerservice",))]
     with pytest.raises(RuntimeError):
-        apply(organisation, rows)
+        apply(organisation, rows, confirm_ending=2)
     assert snapshot() == before
 
 
@@ -433,23 +448,30 @@ def test_a_failing_run_is_marked_failed_and_writes_nothing(
     def explode(*args: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "_write_engagements", explode)
+    monkeypatch.setattr(importing, "_write_engagements", explode)
     with pytest.raises(RuntimeError):
         people_import_run(import_id=stored.pk)
     stored.refresh_from_db()
     assert stored.status == ImportStatus.FAILED
     assert stored.outcome["error"] == "exception"
     assert snapshot() == before
-    assert bytes(stored.content) == GOOD_CSV  # kept, so the import can be tried again
-    assert people_import_queue(people_import=stored)
+    # The file with personal data is deleted when the import fails: it is uploaded again to retry.
+    assert bytes(stored.content) == b""
+    assert not PeopleImportItem.objects.filter(people_import=stored).exists()
+    assert not people_import_queue(people_import=stored)
 
 
-def test_cancel_deletes_an_import_that_was_not_applied(organisation: Organisation) -> None:
+def test_cancel_deletes_the_file_and_preview_of_an_import_that_was_not_applied(
+    organisation: Organisation,
+) -> None:
     stored = people_import_create(
         organisation=organisation, uploaded_by=None, filename="p.csv", data=GOOD_CSV
     )
+    assert PeopleImportItem.objects.filter(people_import=stored).count() == 2
     assert services.people_import_cancel(people_import=stored)
-    assert not PeopleImport.objects.filter(pk=stored.pk).exists()
+    stored.refresh_from_db()
+    assert (stored.status, bytes(stored.content)) == (ImportStatus.CANCELLED, b"")
+    assert not PeopleImportItem.objects.filter(people_import=stored).exists()
     done = PeopleImport.objects.create(organisation=organisation, filename="x.csv", status=ImportStatus.DONE)
     assert not services.people_import_cancel(people_import=done)
 

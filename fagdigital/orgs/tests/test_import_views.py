@@ -93,7 +93,7 @@ def test_an_invalid_upload_lists_every_problem_with_line_column_and_fix_and_offe
     assert bytes(stored.content) == b""
     body = admin.get(reverse("orgs:import_preview", args=[stored.pk])).content.decode()
     visible = text(body)
-    assert "Filen har 2 fejl. Intet er ændret." in visible
+    assert "Filen har 2 fejl. Intet er ændret, og filen er slettet." in visible
     assert "Linje" in body and "Kolonne" in body and "Sådan retter du det" in body
     assert '<th scope="col">' in body and "<caption>" in body
     assert "»anne@@kommune.dk« er ikke en gyldig e-mailadresse." in visible
@@ -173,24 +173,25 @@ def test_the_status_partial_polls_while_running_and_stops_when_done(
     assert "Importen er indlæst" in done and "Nye personer 45.000" in text(done)
 
 
-def test_a_failed_import_says_nothing_changed_and_offers_a_retry(
+def test_a_failed_import_says_nothing_changed_and_asks_for_the_file_again(
     admin: Client, organisation: Organisation
 ) -> None:
     stored = PeopleImport.objects.create(
         organisation=organisation,
         filename="p.csv",
-        content=GOOD_CSV,
+        content=b"",
         status=ImportStatus.FAILED,
         row_count=3,
         outcome={"error": "exception"},
     )
     body = admin.get(reverse("orgs:import_preview", args=[stored.pk])).content.decode()
     assert "Importen mislykkedes" in body and "intet er ændret" in body
-    assert ">Prøv igen<" in body
+    assert "Filen er slettet. Upload den igen" in body
+    assert 'value="apply"' not in body
     admin.post(reverse("orgs:import_apply", args=[stored.pk]), {"action": "apply"})
     stored.refresh_from_db()
-    assert stored.status == ImportStatus.DONE
-    assert Person.objects.filter(organisation=organisation).count() == 3
+    assert stored.status == ImportStatus.FAILED
+    assert not Person.objects.filter(organisation=organisation).exists()
 
 
 def test_a_reimport_lists_the_people_whose_engagements_end_and_ends_them_only_on_apply(
@@ -207,7 +208,21 @@ def test_a_reimport_lists_the_people_whose_engagements_end_and_ends_them_only_on
     assert "Gitte Går" in visible and "77" in visible
     leaving.refresh_from_db()
     assert leaving.end_date is None
-    admin.post(reverse("orgs:import_apply", args=[stored.pk]), {"action": "apply"})
+    # 1 of 1 active engagements is over the 10 % threshold: the number must be typed.
+    refused = admin.post(reverse("orgs:import_apply", args=[stored.pk]), {"action": "apply"})
+    assert refused.status_code == 400
+    refusal = text(refused.content.decode())
+    assert "Skriv antallet af personer, der får deres ansættelser afsluttet (1), for at bekræfte." in refusal
+    wrong = admin.post(
+        reverse("orgs:import_apply", args=[stored.pk]), {"action": "apply", "confirm_ending": "2"}
+    )
+    assert wrong.status_code == 400
+    assert "Du skrev »2«, men antallet af personer, hvis ansættelser afsluttes, er 1." in text(
+        wrong.content.decode()
+    )
+    leaving.refresh_from_db()
+    assert leaving.end_date is None
+    admin.post(reverse("orgs:import_apply", args=[stored.pk]), {"action": "apply", "confirm_ending": "1"})
     leaving.refresh_from_db()
     assert leaving.end_date is not None
     assert not Engagement.objects.filter(pk=leaving.pk, end_date__isnull=True).exists()
@@ -217,7 +232,9 @@ def test_cancel_deletes_the_import_and_changes_nothing(admin: Client, organisati
     stored = upload(admin, GOOD_CSV)
     response = admin.post(reverse("orgs:import_apply", args=[stored.pk]), {"action": "cancel"}, follow=True)
     assert "Importen er annulleret" in response.content.decode()
-    assert not PeopleImport.objects.filter(pk=stored.pk).exists()
+    stored.refresh_from_db()
+    assert (stored.status, bytes(stored.content)) == (ImportStatus.CANCELLED, b"")
+    assert not stored.items.exists()
     assert not Person.objects.filter(organisation=organisation).exists()
 
 
@@ -284,4 +301,4 @@ def test_anonymous_users_are_sent_to_login(client: Client) -> None:
 def test_recent_imports_are_listed_on_the_upload_page(admin: Client) -> None:
     upload(admin, GOOD_CSV, name="januar.csv")
     body = admin.get(reverse("orgs:import_start")).content.decode()
-    assert "januar.csv" in body and "Gennemset" in body
+    assert "januar.csv" in body and "Klar til indlæsning" in body
