@@ -46,6 +46,7 @@ class PdfRow:
     label: str
     is_total: bool
     cells: list[PdfCell]
+    coverage: selectors.Coverage
 
 
 @dataclass
@@ -108,6 +109,7 @@ def pdf_section(section: Section) -> PdfSection:
                 label=row.label,
                 is_total=row.is_total,
                 cells=[_pdf_cell(cell, heatmap.k) for cell in row.cells[start:end]],
+                coverage=row.coverage,
             )
             for row in heatmap.rows
         ]

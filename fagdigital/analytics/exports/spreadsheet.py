@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from fagdigital.privacy.texts import coverage_text
+
 from .report import NO_FIGURE, Report, hidden_label, hidden_reason, legend_lines
 from .tables import (
     Table,
@@ -208,6 +210,8 @@ def _heatmap_sheet(sheet: Worksheet, report: Report) -> None:
         for competence in area.competences:
             _header_row(sheet, 2, [f"{competence.code} {competence.t('name')}"], first_column=column)
             column += 1
+    _header_row(sheet, 1, [""], first_column=column)
+    _header_row(sheet, 2, [_("Med i tallene (deltagere)")], first_column=column)
     sheet.row_dimensions[2].height = 75
     row_index = 3
     for section in report.sections:
@@ -236,8 +240,14 @@ def _heatmap_sheet(sheet: Worksheet, report: Report) -> None:
                     if row.is_total:
                         target.font = Font(bold=True)
                 target.alignment = Alignment(horizontal="center", wrap_text=True)
+            _put(
+                sheet,
+                row_index,
+                len(row.cells) + 2,
+                coverage_text(row.coverage.covered, row.coverage.participants),
+            )
             row_index += 1
-    _widths(sheet, [40] + [12] * len(first.competences))
+    _widths(sheet, [40] + [12] * len(first.competences) + [22])
     sheet.freeze_panes = "B3"
     notes = [
         _("Tallene er andelen på eller over målniveau. Antal personer står på arket «%(sheet)s».")

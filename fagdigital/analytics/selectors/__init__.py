@@ -20,7 +20,7 @@ from .details import (
     trend,
 )
 from .heatmap import AreaColumns, HeatCell, Heatmap, HeatRow, framework_columns, heatmap
-from .levels import Basis, Filters, basis_for, latest_round
+from .levels import Basis, Coverage, Filters, basis_for, latest_round
 from .scope import (
     DASHBOARD_ROLES,
     dashboard_campaigns,
@@ -35,6 +35,7 @@ __all__ = [
     "AreaColumns",
     "Basis",
     "CalibrationRow",
+    "Coverage",
     "Distribution",
     "Filters",
     "Gap",

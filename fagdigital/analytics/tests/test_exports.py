@@ -389,9 +389,11 @@ def test_cells_without_a_figure_never_export_a_number_in_xlsx(
     book = read_xlsx(response.content)
     heat = book["Heatmap"]
     (syd,) = [row for row in heat.iter_rows(min_row=3) if row[0].value == "Hjemmeplejen Syd"]
-    values = [cell.value for cell in syd[1:]]
+    # The competence cells, then the row's coverage (participants, not answers).
+    values = [cell.value for cell in syd[1:-1]]
     assert not [v for v in values if isinstance(v, int | float)]
     assert set(values) == {"Højere oppe", "\u2013"}
+    assert syd[-1].value == "0 af 1 deltagere"
     commented = [cell for cell in syd[1:] if cell.value == "Højere oppe"]
     assert commented
     assert all(cell.comment and cell.comment.text == GROUPED for cell in commented)
@@ -457,8 +459,19 @@ def test_cells_without_a_figure_never_reach_the_pdf(
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     (html,) = rendered
-    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">([^<]*)</th>(.*?)</tr>", html, re.DOTALL)
-    syd_rows = [cells for label, cells in rows if label == "Hjemmeplejen Syd"]
+    rows = [
+        (label.strip(), coverage, cells)
+        for label, coverage, cells in re.findall(
+            r"<tr[^>]*>\s*<th scope=\"row\">([^<]*)<span class=\"count\">([^<]*)</span>\s*</th>(.*?)</tr>",
+            html,
+            re.DOTALL,
+        )
+    ]
+    # Each row says whom its figures cover (participants, not answers).
+    assert {coverage.strip() for label, coverage, _cells in rows if label == "Hjemmeplejen Syd"} == {
+        "0 af 1 deltagere"
+    }
+    syd_rows = [cells for label, _coverage, cells in rows if label == "Hjemmeplejen Syd"]
     assert len(syd_rows) == 3  # one table per focus area
     texts = [re.sub(r"<[^>]+>", " ", cells) for cells in syd_rows]
     for text in texts:
@@ -466,7 +479,7 @@ def test_cells_without_a_figure_never_reach_the_pdf(
         assert " af " not in text
         assert not re.search(r"\d", text)
     assert sum("Højere oppe" in text for text in texts) == 2  # the focus areas with SOSU targets
-    totals = [cells for label, cells in rows if label == "Kommunen"]
+    totals = [cells for label, _coverage, cells in rows if label == "Kommunen"]
     assert any("6 af 6" in " ".join(cells.split()) for cells in totals)
 
 
