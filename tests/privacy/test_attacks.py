@@ -4,18 +4,26 @@ group of fewer than k people (exact rank over the rationals)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from fagdigital.accounts.models import User
 from fagdigital.analytics import selectors
 from fagdigital.analytics.models import Rollup
 from fagdigital.analytics.services import rollups_rebuild
+from fagdigital.assessments import selectors as assessment_selectors
+from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import Instrument, Visibility
+from fagdigital.conftest import actor_for
 from fagdigital.orgs.models import OrgUnit
 from fagdigital.tenancy.models import Organisation
-from fagdigital.tenancy.services import organisation_min_group_size_set
+from fagdigital.tenancy.services import (
+    network_ensure,
+    network_member_sharing_set,
+    organisation_min_group_size_set,
+)
 
 from . import layouts, oracle
 from .disclosure import LEVELS, check, in_span
@@ -212,3 +220,92 @@ def test_a_leader_sees_sums_of_whole_blocks_of_their_own_units(organisation: Org
     area = layout.units["Area"].path
     assert (area, oracle.ACROSS, None, "estimate") in {key[:4] for key in shown}
     assert not any(key[1] == layout.units["B"].path and key[2] == "sosu-hjaelper" for key in shown)
+
+
+def test_response_rates_determine_nobodys_answering(organisation: Organisation) -> None:
+    # People placed directly in a unit with child units, two small siblings, and the organisation's own
+    # raised k: the rates used to ignore direct members (parent minus children showed who answered), let
+    # two hidden siblings be derived together, and use the installation's k.
+    organisation_min_group_size_set(organisation=organisation, size=6)
+    organisation.refresh_from_db()
+    people = [
+        *[(f"d{i}", "Dept", "sosu-hjaelper") for i in range(2)],
+        *[(f"a{i}", "A", "sosu-hjaelper") for i in range(7)],
+        *[(f"b{i}", "B", "sosu-hjaelper") for i in range(3)],
+        *[(f"c{i}", "C", "sosu-hjaelper") for i in range(2)],
+    ]
+    layout = layouts.build(
+        organisation, units=[("Dept", None), ("A", "Dept"), ("B", "Dept"), ("C", "Dept")], people=people
+    )
+    campaign = layouts.open_round(layout)
+    answered = ["d0", "a0", "a1", "a2", "b0", "c1"]
+    layouts.answer_self(layout, campaign, answered, layouts.random_levels(9))
+    rows = assessment_selectors.response_rates(campaign=campaign, instrument=Instrument.SELF)
+    homes = assessment_selectors.block_homes(campaign=campaign)
+    placed = {layout.people[n].pk: (layout.units[u].path, r) for n, u, r in people}
+    answers = {layout.people[n].pk for n in answered}
+    # Each rate row as a linear figure of "answered" indicators, checked against what the page shows.
+    figures = []
+    for row in rows:
+        counted = [
+            p
+            for p, cell in placed.items()
+            if (home := homes.get(cell)) is not None and home.startswith(row.unit.path)
+        ]
+        if row.invited is None:
+            assert counted == []
+            continue
+        assert (row.invited, row.submitted) == (len(counted), len(answers & set(counted)))
+        figures.append({(p, "svar", 1): 1 for p in counted})
+    assert check(figures, k=6).disclosures == []
+    # The two placed directly in Dept and the small units B and C pool into one block of 7 at Dept; A's 7
+    # are a block of their own. Dept's rate covers both, so Dept minus A is a group of 7, never of 2.
+    by_name = {row.unit.name: row for row in rows}
+    assert (by_name["Dept"].participants, by_name["Dept"].invited) == (14, 14)
+    assert by_name["B"].suppressed and by_name["C"].suppressed
+    # The notice respondents read states the organisation's own k.
+    assert "mindst 6 personer" in campaign.visibility_text
+
+
+def test_chiefs_answers_and_network_figures_follow_the_rule(
+    organisation: Organisation, make_member: Callable[..., User]
+) -> None:
+    from fagdigital.analytics import benchmark, chiefs  # noqa: PLC0415
+    from fagdigital.analytics.tests.test_benchmark import member, network_of, row_for  # noqa: PLC0415
+
+    # Four chiefs answer: no count per answer is shown for the round, closed or not.
+    layout = layouts.build(organisation, units=[("Top", None)], people=[("p0", "Top", "leder")])
+    campaign = layouts.open_round(layout, instruments=(Instrument.CHIEFS,))
+    items = list(campaign.survey_items.all())
+    for _n in range(4):
+        chief = make_member(organisation, "top_management")
+        response = assessment_services.response_get_or_create(
+            campaign=campaign, instrument=Instrument.CHIEFS, respondent=chief, subject=None
+        )
+        assessment_services.survey_answer_save(response=response, item=items[0], value=5)
+        assessment_services.response_submit(response=response)
+    actor = layout.actor(layout.admin)
+    assert chiefs.chiefs_indicators(actor=actor).campaign is None  # open: nothing shown
+    layouts.close(campaign)
+    data = chiefs.chiefs_indicators(actor=actor)
+    assert data.too_few and all(item.tally is None for item in data.items)
+    # A benchmark with exactly 5 organisations: the other 4 give no quartiles (they would be members' own).
+    own = member("Egen")
+    own.put("DS1", 10, 5)
+    others = [member() for _n in range(5)]
+    for other, at in zip(others, (1, 3, 4, 8, 9), strict=True):
+        other.put("DS1", 10, at)
+    network, _operator = network_of([own.organisation, *(o.organisation for o in others[:4])])
+    reader = actor_for(make_member(own.organisation, "competence_admin"), own.organisation)
+    assert row_for(benchmark.benchmark(actor=reader), "DS1").median is None
+    # With a fifth, the spread is shown, and no figure equals one other organisation's own share.
+    network_ensure(name=network.name, coordinator=network.coordinator, members=[others[4].organisation])
+    row = row_for(benchmark.benchmark(actor=reader), "DS1")
+    shares = {at / 10 for at in (1, 3, 4, 8, 9)}
+    assert row.median is not None
+    assert not {row.q1, row.median, row.q3} & shares
+    # A member may keep its figures out altogether: then there are only 4 others again.
+    network_member_sharing_set(
+        organisation=others[0].organisation, network=network, contributes=False, named=False
+    )
+    assert row_for(benchmark.benchmark(actor=reader), "DS1").median is None

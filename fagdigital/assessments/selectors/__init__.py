@@ -43,6 +43,7 @@ from .leader import (
 )
 from .rates import (
     RateRow,
+    block_homes,
     get_leader_rate_round,
     leader_rate_rounds,
     response_rates,
@@ -112,6 +113,7 @@ __all__ = [
     "find_response",
     "framework_competences",
     "get_campaign_for_user",
+    "block_homes",
     "get_leader_rate_round",
     "get_managed_campaign_for_user",
     "get_participation_for_user",
