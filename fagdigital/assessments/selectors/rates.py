@@ -83,9 +83,9 @@ def block_homes(*, campaign: Campaign) -> dict[tuple[str, str], str | None]:
     ]
     partition = build_blocks(cells, k=min_group(campaign.organisation), step=PATH_STEP)
     homes = {(c.unit_path, c.role_code): None for c in partition.left_out}
-    for block in partition.blocks:
-        for cell in block.cells:
-            homes[(cell.unit_path, cell.role_code)] = block.home_path
+    for formed in partition.blocks:
+        for cell in formed.cells:
+            homes[(cell.unit_path, cell.role_code)] = formed.home_path
     return homes
 
 
