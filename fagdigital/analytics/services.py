@@ -26,56 +26,67 @@ PRIORITY = "CASE source WHEN 'test' THEN 0 WHEN 'leader' THEN 1 WHEN 'learning' 
 SOURCE_BIT = "CASE source WHEN 'self' THEN 1 WHEN 'leader' THEN 2 ELSE 4 END"
 
 
-def _publish_sql(*, single_sources: str) -> str:
+STAGE = "analytics_publish_stage"
+
+
+def _stage_sql(*, single_sources: str) -> str:
+    """Each participant in a block, with their latest level per competence and single source.
+
+    Staged in a temporary table (and analysed on PostgreSQL) so the grouping below joins a few hundred
+    thousand known rows instead of re-scanning window results the planner cannot estimate.
+    """
+    return f"""
+        CREATE TEMPORARY TABLE {STAGE} AS
+        SELECT e.person_id, e.competence_id, e.source, e.level,
+            c.block, c.home_path, c.direct_only, c.role_code
+        FROM (
+            SELECT person_id, competence_id, source, level, ROW_NUMBER() OVER (
+                PARTITION BY person_id, competence_id, source ORDER BY observed_on DESC, id DESC) AS rank
+            FROM assessments_evidence
+            WHERE campaign_id = %(campaign)s AND source IN ({single_sources})
+        ) e
+        JOIN assessments_participant p ON p.campaign_id = %(campaign)s AND p.person_id = e.person_id
+        JOIN privacy_partitioncell c ON c.partition_id = %(partition)s
+            AND c.unit_path = p.unit_path AND c.role_code = p.role_profile_code
+        WHERE e.rank = 1 AND c.block > 0
+    """
+
+
+def _publish_sql() -> str:
     released = release.released_sql(
         people="f.people", source="f.source", groups="g.groups", smallest="g.smallest"
     )
     return f"""
-        WITH single AS (
-            SELECT person_id, competence_id, source, level FROM (
-                SELECT person_id, competence_id, source, level, ROW_NUMBER() OVER (
-                    PARTITION BY person_id, competence_id, source ORDER BY observed_on DESC, id DESC) AS rank
-                FROM assessments_evidence
-                WHERE campaign_id = %(campaign)s AND source IN ({single_sources})
-            ) latest WHERE rank = 1
-        ),
-        combined AS (
-            SELECT person_id, competence_id, '{release.COMBINED}' AS source, level FROM (
-                SELECT person_id, competence_id, level, ROW_NUMBER() OVER (
-                    PARTITION BY person_id, competence_id ORDER BY {PRIORITY}, observed_on DESC, id DESC
-                ) AS rank
-                FROM assessments_evidence
-                WHERE campaign_id = %(campaign)s AND source IN ({single_sources})
+        WITH combined AS (
+            SELECT person_id, competence_id, '{release.COMBINED}' AS source, level, block, home_path,
+                direct_only, role_code
+            FROM (
+                SELECT s.*, ROW_NUMBER() OVER (
+                    PARTITION BY person_id, competence_id ORDER BY {PRIORITY}) AS rank
+                FROM {STAGE} s
             ) ranked WHERE rank = 1
-        ),
-        placed AS (
-            SELECT p.person_id, c.block, c.home_path, c.direct_only, c.role_code
-            FROM assessments_participant p
-            JOIN privacy_partitioncell c ON c.partition_id = %(partition)s
-                AND c.unit_path = p.unit_path AND c.role_code = p.role_profile_code
-            WHERE p.campaign_id = %(campaign)s AND c.block > 0
-        ),
-        patterns AS (
-            SELECT person_id, competence_id, SUM({SOURCE_BIT}) AS pattern
-            FROM single GROUP BY person_id, competence_id
         ),
         source_groups AS (
             SELECT block, competence_id, COUNT(*) AS groups, MIN(size) AS smallest FROM (
-                SELECT pl.block, pt.competence_id, pt.pattern, COUNT(*) AS size
-                FROM patterns pt JOIN placed pl ON pl.person_id = pt.person_id
-                GROUP BY pl.block, pt.competence_id, pt.pattern
+                SELECT block, competence_id, pattern, COUNT(*) AS size FROM (
+                    SELECT block, competence_id, person_id, SUM({SOURCE_BIT}) AS pattern
+                    FROM {STAGE} GROUP BY block, competence_id, person_id
+                ) per_person GROUP BY block, competence_id, pattern
             ) per_pattern GROUP BY block, competence_id
         ),
         figures AS (
-            SELECT pl.block, pl.home_path, pl.direct_only, pl.role_code, e.source, e.competence_id,
+            SELECT block, home_path, direct_only, role_code, source, competence_id,
                 COUNT(*) AS people,
-                SUM(CASE WHEN e.level = 1 THEN 1 ELSE 0 END) AS level_1,
-                SUM(CASE WHEN e.level = 2 THEN 1 ELSE 0 END) AS level_2,
-                SUM(CASE WHEN e.level = 3 THEN 1 ELSE 0 END) AS level_3,
-                SUM(CASE WHEN e.level >= 4 THEN 1 ELSE 0 END) AS level_4
-            FROM (SELECT * FROM single UNION ALL SELECT * FROM combined) e
-            JOIN placed pl ON pl.person_id = e.person_id
-            GROUP BY pl.block, pl.home_path, pl.direct_only, pl.role_code, e.source, e.competence_id
+                SUM(CASE WHEN level = 1 THEN 1 ELSE 0 END) AS level_1,
+                SUM(CASE WHEN level = 2 THEN 1 ELSE 0 END) AS level_2,
+                SUM(CASE WHEN level = 3 THEN 1 ELSE 0 END) AS level_3,
+                SUM(CASE WHEN level >= 4 THEN 1 ELSE 0 END) AS level_4
+            FROM (
+                SELECT block, home_path, direct_only, role_code, source, competence_id, level FROM {STAGE}
+                UNION ALL
+                SELECT block, home_path, direct_only, role_code, source, competence_id, level FROM combined
+            ) e
+            GROUP BY block, home_path, direct_only, role_code, source, competence_id
         )
         INSERT INTO analytics_rollup (organisation_id, campaign_id, source, block, unit_path, direct_only,
             role_profile_code, competence_id, people, level_1, level_2, level_3, level_4)
@@ -122,7 +133,12 @@ def round_publish(*, campaign_id: int) -> int:
         "k": k,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_publish_sql(single_sources=", ".join(sources)), params)
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(_stage_sql(single_sources=", ".join(sources)), params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {STAGE}")
+        cursor.execute(_publish_sql(), params)
+        cursor.execute(f"DROP TABLE {STAGE}")
     _bump_version(campaign.organisation_id)
     return Rollup.objects.filter(campaign=campaign).count()
 

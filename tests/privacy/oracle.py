@@ -23,6 +23,7 @@ from fagdigital.orgs.models import OrgUnit
 from fagdigital.privacy.models import PartitionCell
 from fagdigital.privacy.rules import min_group
 from fagdigital.tenancy.actor import Actor
+from fagdigital.tenancy.models import Organisation
 
 from .disclosure import LEVELS, Row
 
@@ -66,7 +67,8 @@ def load_round(campaign: Campaign) -> Round:
     competences = dict(Competence.objects.filter(framework=campaign.framework).values_list("pk", "code"))
     return Round(
         campaign=campaign,
-        k=min_group(campaign.organisation),
+        # The organisation as stored now (it may have raised k since this object was loaded).
+        k=min_group(Organisation.objects.get(pk=campaign.organisation_id)),
         person_block=person_block,
         levels={key: min(value[2], 4) for key, value in latest.items()},
         competences=competences,
@@ -206,7 +208,15 @@ def view_of(
                         if chosen not in seen:
                             seen.add(chosen)
                             view.rows.extend(
-                                _rows(chosen, groups, block_info, competence, code, target_of, family)
+                                _rows(
+                                    chosen,
+                                    groups,
+                                    block_info=block_info,
+                                    competence=competence,
+                                    code=code,
+                                    target_of=target_of,
+                                    family=family,
+                                )
                             )
     return view
 
