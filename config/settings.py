@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fagdigital.assessments",
     "fagdigital.analytics",
     "fagdigital.demo",
+    "fagdigital.portal",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "da"
+# English dates are written day month year with the month's name ("3 Sep 2026"), never US style.
+FORMAT_MODULE_PATH = ["fagdigital.core.formats"]
 LANGUAGES = [("da", _("Dansk")), ("en", _("Engelsk"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
@@ -198,6 +201,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
+# Files served at the site's root: /favicon.ico, which browsers and tools ask for without a link.
+WHITENOISE_ROOT = BASE_DIR / "fagdigital" / "core" / "root"
 MEDIA_ROOT = VAR_DIR / "media"
 
 # Assessments: how long evidence counts towards an estimate, how long a sign-in link in an
@@ -209,6 +214,10 @@ SIGNIN_LINK_MAX_AGE_DAYS = env_int("SIGNIN_LINK_MAX_AGE_DAYS", default=14)
 # Called (dotted paths) in the transaction that changes a person's evidence, by apps that keep derived
 # data (analytics' rollups). Lower apps cannot import higher ones; this list is the inversion point.
 EVIDENCE_CHANGED_HANDLERS: list[str] = ["fagdigital.analytics.services.rollups_on_evidence_changed"]
+# The same inversion for pages of low apps that show what higher apps know (decision 0013): the home
+# page's content (core) and the links from a person's page to their profile (orgs).
+HOME_CONTEXT_PROVIDERS: list[str] = ["fagdigital.portal.home.home_context"]
+PERSON_PAGE_LINK_PROVIDERS: list[str] = ["fagdigital.portal.person_links.profile_links"]
 ANONYMITY_MIN_GROUP = max(5, env_int("ANONYMITY_MIN_GROUP", default=5))
 ANONYMITY_MIN_GROUP_FREE_TEXT = max(10, env_int("ANONYMITY_MIN_GROUP_FREE_TEXT", default=10))
 
