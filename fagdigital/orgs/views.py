@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from fagdigital.core.htmx import render_page_or_partial
 from fagdigital.tenancy.access import actor_required
@@ -97,7 +98,7 @@ def person_page(
         "roles": selectors_roles.person_roles(person=person),
         "may_administer_roles": is_admin,
         "grant_form": grant_form if is_admin else None,
-        "error_prefix": "",
+        "error_prefix": _("Fejl:"),
     }
     return render(request, "orgs/person_detail.html", context, status=status)
 
