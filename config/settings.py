@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fagdigital.assessments",
     "fagdigital.analytics",
     "fagdigital.demo",
+    "fagdigital.portal",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "da"
+# English dates are written day month year with the month's name ("3 Sep 2026"), never US style.
+FORMAT_MODULE_PATH = ["fagdigital.core.formats"]
 LANGUAGES = [("da", _("Dansk")), ("en", _("Engelsk"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
@@ -216,6 +219,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
+# Files served at the site's root: /favicon.ico, which browsers and tools ask for without a link.
+WHITENOISE_ROOT = BASE_DIR / "fagdigital" / "core" / "root"
 MEDIA_ROOT = VAR_DIR / "media"
 
 # Assessments: how long evidence counts towards an estimate, how long a sign-in link in an
@@ -229,6 +234,10 @@ SIGNIN_LINK_MAX_AGE_DAYS = env_int("SIGNIN_LINK_MAX_AGE_DAYS", default=14)
 EVIDENCE_CHANGED_HANDLERS: list[str] = []
 # Called in the transaction that closes a round: publishing its figures (docs/decisions/0010).
 CAMPAIGN_CLOSED_HANDLERS: list[str] = ["fagdigital.analytics.services.on_campaign_closed"]
+# The same inversion for pages of low apps that show what higher apps know (decision 0013): the home
+# page's content (core) and the links from a person's page to their profile (orgs).
+HOME_CONTEXT_PROVIDERS: list[str] = ["fagdigital.portal.home.home_context"]
+PERSON_PAGE_LINK_PROVIDERS: list[str] = ["fagdigital.portal.person_links.profile_links"]
 ANONYMITY_MIN_GROUP = max(5, env_int("ANONYMITY_MIN_GROUP", default=5))
 ANONYMITY_MIN_GROUP_FREE_TEXT = max(10, env_int("ANONYMITY_MIN_GROUP_FREE_TEXT", default=10))
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rammer/", include("fagdigital.frameworks.urls")),
     path("maalinger/", include("fagdigital.assessments.urls")),
     path("analyse/", include("fagdigital.analytics.urls")),
+    path("platform/", include("fagdigital.portal.urls")),
 ]
 
 handler403 = "fagdigital.core.views.permission_denied"

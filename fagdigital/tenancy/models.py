@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -102,3 +102,69 @@ class NetworkMember(TimeStampedModel):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["network", "organisation"], name="one_network_membership")
         ]
+
+
+class RoleChangeAction(models.TextChoices):
+    GRANT = "grant", _("Rolle givet")
+    REVOKE = "revoke", _("Rolle fjernet")
+    INVITE = "invite", _("Invitation sendt")
+
+
+class AppendOnlyError(Exception):
+    """Audit rows are written once and never changed or deleted."""
+
+
+class RoleChangeQuerySet(models.QuerySet["RoleChange"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("role changes are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("role changes are append-only")
+
+
+class RoleChange(models.Model):
+    """One change of a person's roles in an organisation: who did it, what, when and from where.
+
+    Append-only (decision 0013): rows are only ever created. Names are copied into the row so the trail
+    still reads right after a user or unit is renamed or removed; the ids of the person and unit are
+    kept without foreign keys, as those live in apps above this one.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="role_changes")
+    created_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("udført af"), max_length=300)
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_person_id = models.BigIntegerField(null=True, blank=True)
+    subject_label = models.CharField(_("person"), max_length=300)
+    action = models.CharField(_("handling"), max_length=16, choices=RoleChangeAction.choices)
+    role = models.CharField(_("rolle"), max_length=32, choices=Role.choices, blank=True)
+    unit_id = models.BigIntegerField(null=True, blank=True)
+    unit_label = models.CharField(_("enhed"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+
+    objects = RoleChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rolleændring")
+        verbose_name_plural = _("rolleændringer")
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "-created_at"], name="role_change_org_time")
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_label}: {self.action} {self.role} {self.subject_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("role changes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("role changes are append-only")

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
 
 from fagdigital.accounts.models import User
 
-from .models import Membership, NetworkMember, Organisation
+from .models import Membership, NetworkMember, Organisation, Role, RoleChange
+
+
+def with_role_q(role: Role | str, prefix: str = "") -> Q:
+    """Memberships holding a role. Matches the quoted value in the JSON text, which every database can
+    do (SQLite, the demo's database, has no JSON containment)."""
+    return Q(**{f"{prefix}roles__icontains": f'"{role}"'})
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -38,3 +46,22 @@ def network_membership(*, organisation: Organisation, network_id: int) -> Networ
         .select_related("network")
         .first()
     )
+
+
+def role_changes(*, organisation: Organisation) -> QuerySet[RoleChange]:
+    """The organisation's role audit trail, newest first."""
+    return RoleChange.objects.filter(organisation=organisation).order_by("-created_at", "-pk")
+
+
+def members_with_roles(*, organisation: Organisation, roles: Iterable[Role | str]) -> list[Membership]:
+    """Active users of the organisation holding any of the roles, by name."""
+    wanted = [str(role) for role in roles]
+    query = Q()
+    for role in wanted:
+        query |= with_role_q(role)
+    memberships = (
+        Membership.objects.filter(query, organisation=organisation, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    return [m for m in memberships if set(m.roles) & set(wanted)]

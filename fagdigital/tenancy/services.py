@@ -4,11 +4,25 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fagdigital.accounts.models import User
 
-from .models import Membership, Network, NetworkMember, Organisation, OrganisationKind, Role
+from . import tasks
+from .models import (
+    Membership,
+    Network,
+    NetworkMember,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleChange,
+    RoleChangeAction,
+)
+from .selectors import with_role_q
 
 MUNICIPALITIES_CSV = Path(__file__).parent / "data" / "kommuner.csv"
 # Official names that are not "<navn> Kommune".
@@ -108,3 +122,156 @@ def organisation_min_group_size_set(*, organisation: Organisation, size: int) ->
     organisation.min_group_size = size
     organisation.save(update_fields=["min_group_size", "updated_at"])
     return organisation
+
+
+# --- Roles granted and removed in the UI, with their audit trail (decision 0013) ----------------------
+
+
+class LastCompetenceAdminError(ValidationError):
+    """Removing the role would leave the organisation without anyone who can administer it."""
+
+
+def user_label(user: User | None) -> str:
+    """How the audit trail names a user: name and e-mail, so it reads right after either changes."""
+    if user is None:
+        return ""
+    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
+
+
+def role_change_record(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    action: RoleChangeAction,
+    subject_label: str,
+    subject_user: User | None = None,
+    subject_person_id: int | None = None,
+    role: Role | str = "",
+    unit_id: int | None = None,
+    unit_label: str = "",
+    ip_address: str | None = None,
+) -> RoleChange:
+    """Append one row to the organisation's role audit trail (rows are never changed or deleted)."""
+    return RoleChange.objects.create(
+        organisation=organisation,
+        actor=actor,
+        actor_label=user_label(actor) or _("systemet"),
+        subject_user=subject_user,
+        subject_person_id=subject_person_id,
+        subject_label=subject_label,
+        action=action,
+        role=str(role),
+        unit_id=unit_id,
+        unit_label=unit_label,
+        ip_address=ip_address or None,
+    )
+
+
+@transaction.atomic
+def membership_role_revoke(*, user: User, organisation: Organisation, role: Role | str) -> Membership | None:
+    """Take one role from a user in an organisation, keeping their other roles.
+
+    Refuses to remove the last active competence admin (HR) of an organisation: nobody could then
+    grant roles there again. Returns the membership, or None when the user had none.
+    """
+    role = str(role)
+    admins: list[int] = []
+    if role == Role.COMPETENCE_ADMIN:
+        # Lock every HR membership of the organisation first, in one order, so two removals at once
+        # (HR removing each other) wait for each other instead of both passing or deadlocking.
+        admins = list(
+            Membership.objects.select_for_update()
+            .filter(with_role_q(Role.COMPETENCE_ADMIN), organisation=organisation, user__is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    if membership is None or role not in membership.roles:
+        return membership
+    if role == Role.COMPETENCE_ADMIN and not any(pk != membership.pk for pk in admins):
+        raise LastCompetenceAdminError(
+            _(
+                "%(name)s er den eneste kompetencekonsulent/HR i %(organisation)s og kan ikke miste "
+                "rollen. Giv først en anden person rollen."
+            )
+            % {"name": user.full_name or user.email, "organisation": organisation.name}
+        )
+    membership.roles = [r for r in membership.roles if r != role]
+    membership.save(update_fields=["roles", "updated_at"])
+    return membership
+
+
+def user_for_invitation(*, email: str, full_name: str = "") -> tuple[User, bool]:
+    """The user with this e-mail address, created without a password if there is none (created?)."""
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError as error:
+        raise ValidationError(
+            _("»%(email)s« er ikke en gyldig e-mailadresse.") % {"email": email}, code="invalid_email"
+        ) from error
+    user = User.objects.filter(email__iexact=address).first()
+    if user is not None:
+        return user, False
+    user = User.objects.create_user(email=address, password=None, full_name=full_name.strip())
+    return user, True
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    organisation: Organisation,
+    email: str,
+    roles: Iterable[Role | str],
+    invited_by: User | None,
+    full_name: str = "",
+    ip_address: str | None = None,
+) -> tuple[Membership, bool]:
+    """Give the user with this e-mail address roles in the organisation, creating the user if needed.
+
+    Every role given is written to the audit trail. A user who cannot log in yet (no password) gets an
+    e-mail with a link to choose one, sent by the task worker once the transaction has committed.
+    Returns the membership and whether an invitation is sent.
+    """
+    user, _created = user_for_invitation(email=email, full_name=full_name)
+    had = set(
+        Membership.objects.filter(user=user, organisation=organisation)
+        .values_list("roles", flat=True)
+        .first()
+        or []
+    )
+    wanted = [str(role) for role in roles]
+    membership = membership_grant(user=user, organisation=organisation, roles=wanted)
+    for role in wanted:
+        if role not in had:
+            role_change_record(
+                organisation=organisation,
+                actor=invited_by,
+                action=RoleChangeAction.GRANT,
+                subject_user=user,
+                subject_label=user_label(user),
+                role=role,
+                ip_address=ip_address,
+            )
+    invite = not user.has_usable_password()
+    if invite:
+        invitation_send(membership=membership, invited_by=invited_by, ip_address=ip_address)
+    return membership, invite
+
+
+@transaction.atomic
+def invitation_send(
+    *, membership: Membership, invited_by: User | None, ip_address: str | None = None
+) -> None:
+    """Send (again) the e-mail with a link to choose a password; a new link replaces none of the old
+    ones, but each works only until a password is set. Written to the audit trail."""
+    role_change_record(
+        organisation=membership.organisation,
+        actor=invited_by,
+        action=RoleChangeAction.INVITE,
+        subject_user=membership.user,
+        subject_label=user_label(membership.user),
+        ip_address=ip_address,
+    )
+    membership_id = membership.pk
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(membership_id))

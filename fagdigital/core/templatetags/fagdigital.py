@@ -40,3 +40,13 @@ def minutes(value: dt.timedelta | None) -> int:
     if value is None:
         return 0
     return max(1, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter
+def field_anchor(field: BoundField) -> str:
+    """The id an error summary links to: the field's input, or the first option of a radio or checkbox
+    group (Django gives those no id of their own)."""
+    anchor = field.id_for_label
+    if not anchor and field.subwidgets:
+        anchor = field.subwidgets[0].id_for_label
+    return anchor or field.auto_id or ""

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("tenancy", "0004_networkmember_contributes_to_benchmarks"),
+        ("tenancy", "0005_networkmember_contributes_to_benchmarks"),
     ]
 
     operations = [

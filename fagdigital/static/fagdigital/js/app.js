@@ -173,3 +173,167 @@
     }, 0);
   });
 })();
+
+// ===========================================================================================================
+// Shared page behaviour (fagdigital/core): error summaries, the main menu's disclosures
+// ===========================================================================================================
+(function () {
+  "use strict";
+
+  var english = document.documentElement.lang === "en";
+
+  // A page or an htmx swap that shows form errors moves the focus to the error summary (the design
+  // system's pattern), so keyboard and screen reader users learn at once what to correct.
+  function focusSummary(scope) {
+    var summary = scope.querySelector('[data-module="error-summary"]');
+    if (summary && !summary.contains(document.activeElement)) {
+      summary.focus();
+    }
+    return summary;
+  }
+
+  // Links in a summary move the focus to their field (also in summaries htmx brought in, which the
+  // design system's own handler never saw).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest('[data-module="error-summary"] a[href^="#"]');
+    if (!link || event.defaultPrevented) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    var group = field.closest(".form-group") || field;
+    group.scrollIntoView();
+    field.focus({preventScroll: true});
+  });
+
+  // A form that shows field errors without a summary (a page that does not use the shared
+  // includes/form_errors.html) gets one built from its messages, so every form behaves the same.
+  function summariseErrors() {
+    if (document.querySelector('[data-module="error-summary"]')) return;
+    var messages = Array.prototype.filter.call(
+      document.querySelectorAll("main form .form-error-message"),
+      function (message) {
+        return !message.closest("[data-autosave], [data-swap-error-responses]");
+      }
+    );
+    if (!messages.length) return;
+    var summary = document.createElement("div");
+    summary.className = "alert alert-error error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("data-module", "error-summary");
+    summary.tabIndex = -1;
+    var body = document.createElement("div");
+    body.className = "alert-body";
+    var heading = document.createElement("h2");
+    heading.className = "alert-heading h3";
+    heading.textContent = english ? "There are problems" : "Der er problemer";
+    var list = document.createElement("ul");
+    list.className = "alert-text nobullet-list";
+    messages.forEach(function (message) {
+      var group = message.closest(".form-group");
+      var field = group && group.querySelector("input:not([type=hidden]), select, textarea");
+      var label = group && group.querySelector("label.form-label, legend");
+      // The message without its screen-reader prefix ("Fejl:"), after the field's label.
+      var text = message.cloneNode(true);
+      text.querySelectorAll(".sr-only").forEach(function (hidden) { hidden.remove(); });
+      var wording = (label ? label.textContent.trim() + ": " : "") + text.textContent.trim();
+      var item = document.createElement("li");
+      if (field && field.id) {
+        var link = document.createElement("a");
+        link.className = "function-link";
+        link.href = "#" + field.id;
+        link.textContent = wording;
+        item.appendChild(link);
+      } else {
+        item.textContent = wording;
+      }
+      list.appendChild(item);
+    });
+    body.appendChild(heading);
+    body.appendChild(list);
+    summary.appendChild(body);
+    var form = messages[0].closest("form");
+    form.parentNode.insertBefore(summary, form);
+  }
+
+  function onLoad() {
+    summariseErrors();
+    focusSummary(document);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onLoad);
+  } else {
+    onLoad();
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.elt;
+    if (target && target.querySelector) focusSummary(target);
+  });
+
+  // The main menu's disclosures (<details>): one open at a time; Escape or a click elsewhere closes.
+  var menus = function () {
+    return document.querySelectorAll(".app-nav details.nav-disclosure");
+  };
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!opened.matches || !opened.matches(".app-nav details.nav-disclosure") || !opened.open) return;
+    menus().forEach(function (menu) {
+      if (menu !== opened) menu.open = false;
+    });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.activeElement && document.activeElement.closest(".app-nav details[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    menus().forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  });
+  // Tabbing out of an open menu closes it.
+  document.addEventListener("focusin", function (event) {
+    menus().forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  });
+})();
+
+// ===========================================================================================================
+// The framework target grid on narrow screens: one role profile's column at a time
+// ===========================================================================================================
+(function () {
+  "use strict";
+
+  function apply(picker) {
+    var table = document.getElementById(picker.getAttribute("aria-controls"));
+    if (!table) return;
+    var chosen = picker.value;
+    table.classList.toggle("grid-one-role", chosen !== "");
+    table.querySelectorAll("[data-role]").forEach(function (cell) {
+      cell.classList.toggle("grid-role-off", chosen !== "" && cell.getAttribute("data-role") !== chosen);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-grid-role-picker]")) apply(event.target);
+  });
+  // A saved cell comes back from the server without the class that hides it.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-grid-role-picker]").forEach(apply);
+  });
+  function init() {
+    document.querySelectorAll("[data-grid-role-picker]").forEach(function (picker) {
+      picker.closest(".grid-role-picker").hidden = false;
+      apply(picker);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

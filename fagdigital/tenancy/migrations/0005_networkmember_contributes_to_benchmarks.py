@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0003_organisation_min_group_size"),
+        ("tenancy", "0004_role_changes"),
     ]
 
     operations = [

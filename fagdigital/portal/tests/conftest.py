@@ -1,0 +1,1 @@
+from fagdigital.assessments.tests.conftest import make_campaign, team  # noqa: F401
