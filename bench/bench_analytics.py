@@ -405,9 +405,7 @@ def measure_publish(setup: Setup, *, runs: int) -> dict[str, Any]:
 
     value, times = timed(publish, runs=runs)
     baseline, _times = timed(scan, runs=runs)
-    _say(
-        f"round_publish: {value:.2f} s (min {min(times):.2f}, max {max(times):.2f}); count {baseline:.3f} s"
-    )
+    _say(f"round_publish: {value:.2f} s (min {min(times):.2f}, max {max(times):.2f}); count {baseline:.3f} s")
     return {
         "value": round(value, 2),
         "unit": "s",
