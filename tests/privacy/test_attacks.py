@@ -18,12 +18,9 @@ from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import Instrument, Visibility
 from fagdigital.conftest import actor_for
 from fagdigital.orgs.models import OrgUnit
+from fagdigital.privacy.services import organisation_min_group_size_set
 from fagdigital.tenancy.models import Organisation
-from fagdigital.tenancy.services import (
-    network_ensure,
-    network_member_sharing_set,
-    organisation_min_group_size_set,
-)
+from fagdigital.tenancy.services import network_ensure, network_member_sharing_set
 
 from . import layouts, oracle
 from .disclosure import LEVELS, check, in_span
