@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.db.models import Count, F
 
+from fagdigital.assessments.evidence_rule import estimate_order_sql
 from fagdigital.assessments.models import Campaign, CampaignStatus, Instrument, Participant, Visibility
 from fagdigital.orgs.models import PATH_STEP
 from fagdigital.privacy import release
@@ -23,8 +24,8 @@ from fagdigital.privacy.services import partition_store
 
 from .models import Rollup, RollupVersion
 
-# The estimate rule of DESIGN.md §2 inside one round: test, then leader, then learning, then self.
-PRIORITY = "CASE source WHEN 'test' THEN 0 WHEN 'leader' THEN 1 WHEN 'learning' THEN 2 ELSE 3 END"
+# The evidence rule inside one round, from the one place that owns it (docs/decisions/0016).
+PRIORITY = estimate_order_sql()
 # Each single source as a bit, so a person's set of sources is one number.
 SOURCE_BIT = "CASE source WHEN 'self' THEN 1 WHEN 'leader' THEN 2 ELSE 4 END"
 
