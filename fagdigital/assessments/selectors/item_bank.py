@@ -76,6 +76,7 @@ def bank_rows(
     rows = list(items)
     drawn = set(
         TestQuestion.objects.filter(item_id__in=[item.pk for item in rows])
+        .order_by()
         .values_list("item_id", flat=True)
         .distinct()
     )

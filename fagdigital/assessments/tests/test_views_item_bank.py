@@ -329,3 +329,15 @@ def test_statistics_are_for_competence_admins_of_the_round_only(
         client_for(team.admin).get(reverse("assessments:test_statistics", args=[without_test.pk])).status_code
         == 404
     )
+
+
+def test_the_item_list_and_the_statistics_take_a_fixed_number_of_queries(
+    team: Team, hr: Client, make_campaign: Callable[..., Campaign], django_assert_max_num_queries: Any
+) -> None:
+    campaign = make_campaign(instruments=(Instrument.TEST,))
+    _everyone_takes_the_test(team, campaign)
+    services.campaign_close(campaign=campaign)
+    with django_assert_max_num_queries(18):
+        assert hr.get(reverse("assessments:item_list"), {"vis": "alle"}).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert hr.get(reverse("assessments:test_statistics", args=[campaign.pk])).status_code == 200
