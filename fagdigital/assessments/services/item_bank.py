@@ -113,6 +113,8 @@ def _too_long(text: str, kind: str) -> str:
 def _text_errors(data: ItemInput, errors: dict[str, list[str]]) -> None:
     if not data.question_da.strip():
         errors["question_da"].append(_("Skriv spørgsmålet på dansk."))
+    if data.scenario_en.strip() and not data.scenario_da.strip():
+        errors["scenario_da"].append(_("Skriv situationen på dansk, eller lad den engelske stå tom."))
     if not data.explanation_da.strip():
         errors["explanation_da"].append(
             _("Skriv en forklaring på dansk. Den vises sammen med det rigtige svar, når testen er indsendt.")

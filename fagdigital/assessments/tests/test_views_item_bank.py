@@ -127,6 +127,7 @@ def test_hr_creates_an_item_that_the_role_can_be_asked(team: Team, hr: Client) -
         ),
         ({"option_4_en": "Only in English."}, "option_4_da", "Svarmulighed 4 mangler en dansk tekst."),
         ({"question_en": ""}, "question_en", "Skriv også den engelske tekst"),
+        ({"scenario_da": ""}, "scenario_da", "Skriv situationen på dansk, eller lad den engelske stå tom."),
         ({"question_da": "x" * 401}, "question_da", "Højst 400 tegn. Teksten har 401."),
         ({"competence_code": "XX9"}, "competence_code", "Vælg en kompetence fra listen."),
         ({"role_codes": ["ukendt"]}, "role_codes", "Vælg rolleprofiler fra listen."),
