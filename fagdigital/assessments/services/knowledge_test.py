@@ -37,7 +37,9 @@ from .evidence import estimates_recompute, evidence_changed, framework_knowledge
 
 
 def test_level(score: float, cap: int = rule.DEFAULT_KNOWLEDGE_CAP) -> int:
-    """The level for a share of items right (0..1), never above the knowledge cap."""
+    """The level for a share of items right (0..1), never above the knowledge cap. A test level also needs
+    enough items: use `evidence_rule.knowledge_level_for`, which says None below the minimum (the demo
+    generator still calls this one)."""
     return rule.level_for_share(score, cap)
 
 
