@@ -14,14 +14,15 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from fagdigital.assessments import services as assessment_services
+from fagdigital.assessments.evidence_rule import estimate_order_sql
 from fagdigital.assessments.models import Campaign, CampaignStatus, Instrument, Visibility
 from fagdigital.privacy import release
 from fagdigital.privacy.rules import min_group
 
 from .models import Rollup, RollupVersion
 
-# The estimate rule of DESIGN.md §2 inside one round: test, then leader, then learning, then self.
-PRIORITY = "CASE source WHEN 'test' THEN 0 WHEN 'leader' THEN 1 WHEN 'learning' THEN 2 ELSE 3 END"
+# The evidence rule inside one round, from the one place that owns it (docs/decisions/0016).
+PRIORITY = estimate_order_sql()
 # Each single source as a bit, so a person's set of sources is one number.
 SOURCE_BIT = "CASE source WHEN 'self' THEN 1 WHEN 'leader' THEN 2 ELSE 4 END"
 

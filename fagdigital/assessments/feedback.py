@@ -29,7 +29,7 @@ from fagdigital.frameworks.models import (
 from fagdigital.frameworks.selectors import published_framework, role_profile_for_person
 from fagdigital.orgs.models import Person
 
-from . import selectors, services
+from . import evidence_rule, selectors, services
 from .models import (
     SOURCE_PRIORITY,
     Campaign,
@@ -46,11 +46,11 @@ CRITICALITY_WEIGHT: dict[str, int] = {
     Criticality.IMPORTANT: 2,
     Criticality.USEFUL: 1,
 }
-# A self-assessment this many levels from a test or leader rating is flagged (DESIGN.md §2).
-CALIBRATION_LEVELS = 2
+# A self-assessment this many levels from a test or leader rating is flagged (evidence_rule).
+CALIBRATION_LEVELS = evidence_rule.CALIBRATION_LEVELS
 DEVELOPMENT_AREA_COUNT = 3
 # The sources a self-assessment is compared with, in the order they are shown.
-CALIBRATION_SOURCES: tuple[str, ...] = (EvidenceSource.TEST, EvidenceSource.LEADER)
+CALIBRATION_SOURCES: tuple[str, ...] = evidence_rule.CALIBRATION_SOURCES
 
 
 # --- The profile ---------------------------------------------------------------------------------
@@ -66,18 +66,13 @@ class SourceEvidence:
     campaign_name: str
     # Inside the validity period, so it can count towards the current level.
     valid: bool
-    # For a knowledge test: {"score": 0.83, "correct": 2, "items": 3}.
+    # For a knowledge test: {"correct": 3, "items": 4, "cap": 3}.
     detail: dict[str, Any]
     evidence_id: int
 
     @property
     def label(self) -> str:
         return str(EvidenceSource(self.source).label)
-
-    @property
-    def score_percent(self) -> int | None:
-        score = self.detail.get("score")
-        return round(100 * float(score)) if isinstance(score, int | float) else None
 
     @property
     def correct(self) -> int | None:
@@ -314,6 +309,7 @@ def personal_profile(
     role_profile = RoleProfile.objects.filter(framework=framework, code=code).first() if code else None
     ids = [c.pk for c in competences]
     since = today - dt.timedelta(days=settings.ESTIMATE_VALIDITY_DAYS)
+    cap = services.framework_knowledge_cap(framework.pk)
 
     evidence_rows = Evidence.objects.filter(person=person, competence_id__in=ids)
     if development_campaigns_only:
@@ -352,7 +348,7 @@ def personal_profile(
     calibration: list[CalibrationNote] = []
     for position, competence in enumerate(competences):
         by_source = latest.get(competence.pk, {})
-        estimate = _estimate(stored.get(competence.pk), by_source, since)
+        estimate = _estimate(stored.get(competence.pk), by_source, since, cap)
         target = targets.get(competence.pk)
         target_descriptor = descriptors.get((competence.pk, target.level)) if target else None
         current_descriptor = descriptors.get((competence.pk, estimate.level)) if estimate else None
@@ -386,7 +382,7 @@ def personal_profile(
 
 
 def _estimate(
-    stored: Mapping[str, Any] | None, by_source: dict[str, SourceEvidence], since: dt.date
+    stored: Mapping[str, Any] | None, by_source: dict[str, SourceEvidence], since: dt.date, cap: int
 ) -> Estimate | None:
     """The stored estimate when its evidence is shown and still valid; else the rule applied to what is shown.
 
@@ -396,9 +392,15 @@ def _estimate(
     shown = {s.evidence_id for s in by_source.values()}
     if stored is not None and stored["evidence_id"] in shown and stored["observed_on"] >= since:
         return Estimate(level=stored["level"], source=stored["source"], observed_on=stored["observed_on"])
-    chosen = next((by_source[s] for s in SOURCE_PRIORITY if s in by_source and by_source[s].valid), None)
-    if chosen is None:
+    candidates = {
+        s: evidence_rule.Candidate(e.evidence_id, e.level, e.observed_on)
+        for s, e in by_source.items()
+        if e.valid
+    }
+    source = evidence_rule.choose(candidates, cap)
+    if source is None:
         return None
+    chosen = by_source[source]
     return Estimate(level=chosen.level, source=chosen.source, observed_on=chosen.observed_on)
 
 

@@ -62,7 +62,8 @@ class Campaign(TenantModel):
     role_profile_codes = models.JSONField(_("rolleprofiler"), default=list, blank=True)
     # Areas whose competences the knowledge test covers, and how many items per competence.
     test_area_codes = models.JSONField(_("videnstestens fokusområder"), default=list, blank=True)
-    test_items_per_competence = models.PositiveSmallIntegerField(_("spørgsmål pr. kompetence"), default=2)
+    # At least evidence_rule.MIN_ITEMS_FOR_TEST_LEVEL for a test level (docs/decisions/0016).
+    test_items_per_competence = models.PositiveSmallIntegerField(_("spørgsmål pr. kompetence"), default=4)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -213,16 +214,29 @@ class ItemKind(models.TextChoices):
     MULTIPLE = "multiple", _("Flere rigtige svar")
 
 
+class ItemOrigin(models.TextChoices):
+    BUNDLED = "bundled", _("Fra fagdigital")
+    ORGANISATION = "organisation", _("Organisationens eget")
+
+
 class TestItem(BilingualMixin, TenantModel):
-    """A knowledge-test question for one competence (by code, so it survives new framework versions)."""
+    """A knowledge-test question for one competence (by code, so it survives new framework versions).
+
+    An item that has been drawn in a test is never changed: a change is saved as a new revision of the
+    same key, and the old one is retired, so every result page keeps showing what the person answered.
+    """
 
     __test__ = False  # not a pytest test class
 
     framework_key = models.SlugField(max_length=100)
     competence_code = models.CharField(max_length=100)
     key = models.CharField(max_length=50)
+    revision = models.PositiveSmallIntegerField(default=1)
+    origin = models.CharField(max_length=16, choices=ItemOrigin.choices, default=ItemOrigin.BUNDLED)
     kind = models.CharField(max_length=16, choices=ItemKind.choices)
     difficulty = models.PositiveSmallIntegerField(default=2)
+    # Role profile codes whose work the scenario describes; empty: the item fits every role.
+    role_codes = models.JSONField(default=list, blank=True)
     scenario_da = models.TextField(blank=True)
     scenario_en = models.TextField(blank=True)
     question_da = models.TextField()
@@ -232,12 +246,18 @@ class TestItem(BilingualMixin, TenantModel):
     # [{"key": "a", "da": ..., "en": ..., "correct": bool}] — never rendered before submission.
     options = models.JSONField(default=list)
     active = models.BooleanField(default=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["organisation", "framework_key", "key"], name="test_item_key_unique"
-            )
+                fields=["organisation", "framework_key", "key", "revision"], name="test_item_key_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "framework_key", "key"],
+                condition=Q(active=True),
+                name="test_item_one_active_revision",
+            ),
         ]
         indexes: ClassVar = [
             models.Index(
@@ -251,6 +271,28 @@ class TestItem(BilingualMixin, TenantModel):
     @property
     def correct_keys(self) -> frozenset[str]:
         return frozenset(str(option["key"]) for option in self.options if option.get("correct"))
+
+    def fits_role(self, role_code: str) -> bool:
+        """Whether the item's scenario fits a person of this role profile ("" = none: neutral items only)."""
+        return not self.role_codes or role_code in self.role_codes
+
+
+class FrameworkTestPolicy(TenantModel):
+    """How far a knowledge test reaches in one framework version: levels 1..knowledge_cap are knowledge.
+
+    Without a row the cap is evidence_rule.DEFAULT_KNOWLEDGE_CAP. Fixed once the version is published,
+    like everything else in it, so published figures can be rebuilt from the same rule.
+    """
+
+    framework = models.OneToOneField("frameworks.Framework", on_delete=models.CASCADE, related_name="+")
+    knowledge_cap = models.PositiveSmallIntegerField(_("højeste niveau, en videnstest kan vise"), default=3)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(knowledge_cap__gte=1, knowledge_cap__lte=4), name="knowledge_cap_is_a_level"
+            )
+        ]
 
 
 class TestQuestion(TenantModel):
@@ -322,7 +364,7 @@ class EvidenceSource(models.TextChoices):
     SELF = "self", _("Selvvurdering")
 
 
-# The estimate rule of DESIGN.md §2: the first source in this order that has valid evidence wins.
+# The order sources are shown in. Which one gives the level is evidence_rule's (docs/decisions/0016).
 SOURCE_PRIORITY: tuple[str, ...] = (
     EvidenceSource.TEST,
     EvidenceSource.LEADER,
@@ -341,7 +383,7 @@ class Evidence(TenantModel):
     observed_on = models.DateField()
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, related_name="+")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, null=True, related_name="evidence")
-    # Test scores ({"score": 0.83, "correct": 2, "items": 3}) and the like, for the person's explanation.
+    # Knowledge tests: {"correct": 3, "items": 4, "cap": 3}, for the person's explanation.
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -2,9 +2,10 @@
 
 - `rounds`: measurement rounds (campaigns) — set up, open, extend, close
 - `responses`: answers and submission of the self- and leader assessment (one questionnaire)
-- `knowledge_test`: the item bank, drawing, answers and scoring of the knowledge test
+- `knowledge_test`: drawing (for the person's role), answers and scoring of the knowledge test
+- `item_bank`: the bundled items and the organisation's own (the editor's writes)
 - `survey`: the chiefs' survey statements and answers
-- `evidence`: evidence → competence estimates (docs/decisions/0007)
+- `evidence`: evidence → competence estimates (the rule is `assessments.evidence_rule`, decision 0016)
 - `invitations`: invitations, reminders and one-time sign-in links
 - `base`: what they share (refusals, whether a round accepts answers)
 
@@ -24,6 +25,9 @@ from .evidence import (
     estimates_rebuild,
     estimates_recompute,
     evidence_changed,
+    framework_knowledge_cap,
+    framework_knowledge_cap_set,
+    knowledge_caps,
     role_target_levels,
 )
 from .invitations import (
@@ -45,16 +49,28 @@ from .invitations import (
     signin_links_resend,
     signin_token,
 )
-from .knowledge_test import (
+from .item_bank import (
     ITEM_BANK_PATH,
-    TEST_LEVEL_THRESHOLDS,
+    BundledBank,
+    ItemInput,
+    OptionInput,
+    SavedItem,
+    bundled_bank,
+    item_bank_install,
+    item_input_errors,
+    test_item_restore,
+    test_item_retire,
+    test_item_save,
+)
+from .knowledge_test import (
     DrawPool,
     draw_pools,
-    item_bank_install,
+    participant_role,
     seen_item_ids,
     test_answer_save,
     test_competences,
     test_level,
+    test_role,
     test_start,
     test_submit,
 )
@@ -92,15 +108,19 @@ __all__ = [
     "ITEM_BANK_PATH",
     "REMINDER_NOW_QUIET",
     "SIGNIN_SALT",
-    "TEST_LEVEL_THRESHOLDS",
     "AnswerRefusedError",
+    "BundledBank",
     "CampaignSettings",
     "DrawPool",
+    "ItemInput",
+    "OptionInput",
+    "SavedItem",
     "SendFailedError",
     "SignInLinkInvalidError",
     "SubmitResult",
     "answer_save",
     "answers_save",
+    "bundled_bank",
     "campaign_close",
     "campaign_create",
     "campaign_delete",
@@ -113,12 +133,17 @@ __all__ = [
     "estimates_rebuild",
     "estimates_recompute",
     "evidence_changed",
+    "framework_knowledge_cap",
+    "framework_knowledge_cap_set",
     "has_control_characters",
     "invitation_resend",
     "invitations_send",
     "invitations_send_due",
     "item_bank_install",
+    "item_input_errors",
+    "knowledge_caps",
     "non_respondents",
+    "participant_role",
     "partition_key",
     "reminder_now_recipients",
     "reminders_send_campaign",
@@ -141,7 +166,11 @@ __all__ = [
     "survey_items_install_default",
     "test_answer_save",
     "test_competences",
+    "test_item_restore",
+    "test_item_retire",
+    "test_item_save",
     "test_level",
+    "test_role",
     "test_start",
     "test_submit",
 ]
