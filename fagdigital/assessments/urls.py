@@ -5,6 +5,7 @@ from .views import admin_followup, admin_survey
 from .views import feedback as views_feedback
 from .views import knowledge_test as views_test
 from .views import leader as views_leader
+from .views import leader_grid as views_grid
 from .views import self_assessment as views
 from .views import survey as views_survey
 
@@ -63,6 +64,23 @@ urlpatterns = [
     path("<int:campaign_id>/ledervurdering/<int:person_id>/gem/", views_leader.save, name="leader_save"),
     path(
         "<int:campaign_id>/ledervurdering/<int:person_id>/indsend/", views_leader.submit, name="leader_submit"
+    ),
+    # The leader's team grid: one focus area at a time.
+    path("<int:campaign_id>/ledervurdering/omraade/<int:area_id>/", views_grid.grid, name="leader_grid"),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/indsend-faerdige/",
+        views_grid.grid_submit_finished,
+        name="leader_grid_submit_finished",
+    ),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/<int:person_id>/gem/",
+        views_grid.grid_save,
+        name="leader_grid_save",
+    ),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/<int:person_id>/indsend/",
+        views_grid.grid_submit,
+        name="leader_grid_submit",
     ),
     # Chiefs' survey.
     path("<int:campaign_id>/ledelsesmaaling/", views_survey.survey, name="survey"),

@@ -1,9 +1,9 @@
 """Reads of the assessments app, always given the acting user (and so their organisation) explicitly.
 
 One module per instrument and concern: `rounds` (access to a round, "Mine målinger"), `self_assessment`
-(the questionnaire), `knowledge_test`, `leader`, `survey`, `rates` (response rates) and `admin` (the
-administration pages; imported as `selectors.admin`). Callers import from this package; the names below
-are its public interface.
+(the questionnaire), `knowledge_test`, `leader`, `leader_grid` (the team grid), `survey`, `rates`
+(response rates) and `admin` (the administration pages; imported as `selectors.admin`). Callers import
+from this package; the names below are its public interface.
 """
 
 from __future__ import annotations
@@ -40,6 +40,21 @@ from .leader import (
     team_filter,
     team_overview,
     team_profiles_visible,
+)
+from .leader_grid import (
+    GridArea,
+    GridCell,
+    GridColumn,
+    GridRow,
+    LeaderGrid,
+    RowProgress,
+    get_grid_area,
+    grid_areas,
+    grid_competence_ids,
+    leader_grid,
+    next_to_rate,
+    row_progress,
+    submittable_responses,
 )
 from .rates import (
     RateRow,
@@ -80,6 +95,11 @@ from .survey import (
 
 __all__ = [
     "TEAM_STATUSES",
+    "GridArea",
+    "GridCell",
+    "GridColumn",
+    "GridRow",
+    "LeaderGrid",
     "MyCampaign",
     "MyTask",
     "Questionnaire",
@@ -89,6 +109,7 @@ __all__ = [
     "ResultGroup",
     "ResultOption",
     "ResultQuestion",
+    "RowProgress",
     "SheetGroup",
     "SheetOption",
     "SheetQuestion",
@@ -110,20 +131,27 @@ __all__ = [
     "find_response",
     "framework_competences",
     "get_campaign_for_user",
+    "get_grid_area",
     "get_managed_campaign_for_user",
     "get_participation_for_user",
     "get_team_member_for_leader",
+    "grid_areas",
+    "grid_competence_ids",
     "has_answers",
+    "leader_grid",
     "leader_response_states",
     "leader_status",
     "leader_team",
     "may_see_individual_results",
     "my_campaigns",
+    "next_to_rate",
     "participant_for_actor",
     "questionnaire",
     "questionnaire_competences",
     "response_rates",
     "role_profile_name",
+    "row_progress",
+    "submittable_responses",
     "survey_form",
     "survey_results",
     "survey_sheet",

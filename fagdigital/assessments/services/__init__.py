@@ -2,6 +2,7 @@
 
 - `rounds`: measurement rounds (campaigns) — set up, open, extend, close
 - `responses`: answers and submission of the self- and leader assessment (one questionnaire)
+- `leader`: leader ratings submitted together (the team grid's "Indsend alle færdige")
 - `knowledge_test`: the item bank, drawing, answers and scoring of the knowledge test
 - `survey`: the chiefs' survey statements and answers
 - `evidence`: evidence → competence estimates (docs/decisions/0007)
@@ -58,6 +59,7 @@ from .knowledge_test import (
     test_start,
     test_submit,
 )
+from .leader import leader_responses_submit
 from .responses import (
     answer_save,
     answers_save,
@@ -116,6 +118,7 @@ __all__ = [
     "invitations_send",
     "invitations_send_due",
     "item_bank_install",
+    "leader_responses_submit",
     "non_respondents",
     "reminder_now_recipients",
     "reminders_send_campaign",
