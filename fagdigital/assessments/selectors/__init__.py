@@ -2,12 +2,14 @@
 
 One module per instrument and concern: `rounds` (access to a round, "Mine målinger"), `self_assessment`
 (the questionnaire), `knowledge_test`, `leader`, `leader_grid` (the team grid), `survey`, `rates`
-(response rates) and `admin` (the administration pages; imported as `selectors.admin`). Callers import
-from this package; the names below are its public interface.
+(response rates), `carry_over` (levels across framework versions) and `admin` (the administration
+pages; imported as `selectors.admin`). Callers import from this package; the names below are its
+public interface.
 """
 
 from __future__ import annotations
 
+from .carry_over import CarryOver, carry_over
 from .knowledge_test import (
     ResultGroup,
     ResultOption,
@@ -95,6 +97,7 @@ from .survey import (
 
 __all__ = [
     "TEAM_STATUSES",
+    "CarryOver",
     "GridArea",
     "GridCell",
     "GridColumn",
@@ -128,6 +131,7 @@ __all__ = [
     "answer_refusal",
     "campaign_counts",
     "campaigns_for_organisation",
+    "carry_over",
     "find_response",
     "framework_competences",
     "get_campaign_for_user",

@@ -255,7 +255,8 @@ def test_profile_takes_a_fixed_number_of_queries(
     take_test(campaign, user, person, correct={"DS1", "DS3"})
     assert Evidence.objects.filter(person=person).count() > 20
 
-    with django_assert_max_num_queries(8):
+    # 9: one of them asks which earlier framework versions levels could be carried over from.
+    with django_assert_max_num_queries(9):
         profile = profile_of(team, person)
         wheel = feedback.competence_wheel(profile)
         # Everything the templates read is loaded already.

@@ -129,7 +129,8 @@ def test_profile_page_takes_a_fixed_number_of_queries(
     team: Team, assessed: Campaign, client_for: Callable[[User], Client], django_assert_max_num_queries: Any
 ) -> None:
     client = client_for(team.users[0])
-    with django_assert_max_num_queries(18):
+    # 20: the published version of the framework and its earlier versions (levels carry over).
+    with django_assert_max_num_queries(20):
         assert client.get(PROFILE).status_code == 200
 
 
