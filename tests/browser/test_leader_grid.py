@@ -89,7 +89,7 @@ def level_for(row: int, column: int) -> str:
 
 def settled(page: Page) -> None:
     """Wait until every cell on the page is saved (no cell saving or waiting for a retry)."""
-    page.wait_for_function("() => !document.querySelector('td.grid-cell.is-saving, td.grid-cell.is-failed')")
+    page.wait_for_function("() => !document.querySelector('td.lg-cell.is-saving, td.lg-cell.is-failed')")
 
 
 def grid_layout(page: Page) -> tuple[list[int], list[int]]:
@@ -150,10 +150,10 @@ def test_a_leader_rates_a_team_of_20_in_the_grid_by_keyboard_and_submits_all(
     assert_accessible(page)
 
     # Into the grid: one Tab stop, on the first cell to rate; its descriptors are in the panel.
-    keys.tab_to("#rating-grid td.grid-cell")
+    keys.tab_to("#rating-grid td.lg-cell")
     first_competence = page.evaluate("() => document.activeElement.dataset.competence")
     expect(page.locator(f"#d{first_competence}")).to_be_visible()
-    assert page.locator(".grid-descriptor:visible").count() == 1
+    assert page.locator(".lg-descriptor:visible").count() == 1
 
     # The first save is cut off once: the page says so, keeps the answer, and saves it on a retry.
     blocked = {"left": 1}
@@ -168,16 +168,16 @@ def test_a_leader_rates_a_team_of_20_in_the_grid_by_keyboard_and_submits_all(
     def failure_shown() -> None:
         # Shown on the page and on the cell until the retry (a second later) saves it.
         page.wait_for_function(
-            "() => document.getElementById('grid-save-status').textContent.includes('Ikke gemt endnu')"
-            " && document.querySelectorAll('td.grid-cell.is-failed').length === 1"
+            "() => document.getElementById('lg-save-status').textContent.includes('Ikke gemt endnu')"
+            " && document.querySelectorAll('td.lg-cell.is-failed').length === 1"
         )
 
     page.route(SAVE_URL, flaky)
     expected: dict[tuple[int, int], str] = {}
     used = rate_grid(page, keys, expected, after_first=failure_shown)
     settled(page)
-    expect(page.locator("#grid-save-status")).to_contain_text("Gemt kl.", timeout=30_000)
-    expect(page.locator("td.grid-cell.is-failed")).to_have_count(0)
+    expect(page.locator("#lg-save-status")).to_contain_text("Gemt kl.", timeout=30_000)
+    expect(page.locator("td.lg-cell.is-failed")).to_have_count(0)
     assert blocked["left"] == 0
     assert used == 20 * 6  # one key per rating, nothing else
     expect(page.locator("[data-count=area-finished]")).to_have_text("20")
@@ -187,15 +187,15 @@ def test_a_leader_rates_a_team_of_20_in_the_grid_by_keyboard_and_submits_all(
     keys.tab_to(f"a[href$='/omraade/{ds.pk}/']")
     keys.enter_and_wait()
     expect(page.locator("h1")).to_contain_text("sikkerhed")
-    keys.tab_to("#rating-grid td.grid-cell")
+    keys.tab_to("#rating-grid td.lg-cell")
     used = rate_grid(page, keys, expected)
     assert used == 20 * 8
     settled(page)
-    expect(page.locator("#grid-save-status")).to_contain_text("Gemt kl.", timeout=30_000)
+    expect(page.locator("#lg-save-status")).to_contain_text("Gemt kl.", timeout=30_000)
     expect(page.locator("[data-count=submittable]")).to_have_text("20")
     assert_accessible(page)
 
-    keys.tab_to("form[data-grid-submit-all] button[type=submit]")
+    keys.tab_to("form[data-lg-submit-all] button[type=submit]")
     keys.enter_and_wait()
     expect(page.locator("body")).to_contain_text("20 vurderinger er indsendt")
     expect(page.locator("[data-count=submitted]")).to_have_text("20")
@@ -247,7 +247,7 @@ def test_the_chooser_rates_by_mouse_with_one_click_per_cell_and_by_keyboard(
         )
         chooser.get_by_role("option").nth(column % 4).click()
     settled(page)
-    expect(page.locator("#grid-save-status")).to_contain_text("Gemt kl.")
+    expect(page.locator("#lg-save-status")).to_contain_text("Gemt kl.")
     page.keyboard.press("Escape")
     expect(chooser).to_be_hidden()
 
@@ -287,8 +287,8 @@ def test_a_closed_rounds_grid_is_read_only(
     page.goto(f"{live_server.url}/maalinger/{campaign.pk}/ledervurdering/omraade/{ds.pk}/")
     assert page.locator("#rating-grid").get_attribute("aria-readonly") == "true"
     assert_accessible(page)
-    page.locator("#rating-grid td.grid-cell").first.focus()
+    page.locator("#rating-grid td.lg-cell").first.focus()
     page.keyboard.press("3")
-    expect(page.locator("#grid-announce")).to_contain_text("tager ikke imod svar")
+    expect(page.locator("#lg-announce")).to_contain_text("tager ikke imod svar")
     page.keyboard.press("ArrowDown")
     assert not Answer.objects.exists()

@@ -118,7 +118,7 @@ def test_the_grid_shows_the_people_the_leader_leads_now_by_the_areas_competences
     assert len(asked) == 8
     columns = re.findall(r'<th scope="col"\s+id="col(\d+)"', html)
     assert columns == [str(c.pk) for c in asked]
-    assert html.count('class="grid-cell"') == 5 * 8
+    assert html.count('class="lg-cell"') == 5 * 8
     # Every level descriptor of the area's competences is on the page for the side panel and chooser.
     assert asked[0].descriptors.get(level=3).text_da in html
     assert 'data-readonly="false"' in html

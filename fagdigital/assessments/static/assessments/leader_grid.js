@@ -15,8 +15,8 @@
   "use strict";
 
   var table = document.querySelector("table[data-rating-grid]");
-  var app = document.getElementById("grid-app");
-  var textsElement = document.getElementById("grid-texts");
+  var app = document.getElementById("lg-app");
+  var textsElement = document.getElementById("lg-texts");
   if (!table || !app || !textsElement) return;
 
   var texts = textsElement.dataset;
@@ -27,10 +27,10 @@
   var PAGE_ROWS = 10;
   var ADVANCE_KEY = "fagdigital.grid.advance";
 
-  var statusRegion = document.getElementById("grid-save-status");
-  var announceRegion = document.getElementById("grid-announce");
-  var advanceSelect = document.getElementById("grid-advance");
-  var panel = document.getElementById("grid-panel");
+  var statusRegion = document.getElementById("lg-save-status");
+  var announceRegion = document.getElementById("lg-announce");
+  var advanceSelect = document.getElementById("lg-advance");
+  var panel = document.getElementById("lg-panel");
   var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   var csrf = csrfInput ? csrfInput.value : "";
 
@@ -70,16 +70,16 @@
   }
 
   function isRating(cell) {
-    return cell.classList.contains("grid-cell") && !cell.hasAttribute("data-na");
+    return cell.classList.contains("lg-cell") && !cell.hasAttribute("data-na");
   }
 
   function isCompetenceCell(cell) {
-    return cell.classList.contains("grid-cell");
+    return cell.classList.contains("lg-cell");
   }
 
   // The element that takes focus for a cell: its link or submit button, else the cell itself (APG).
   function target(cell) {
-    var widget = cell.querySelector("a[href], button.grid-submit:not([disabled])");
+    var widget = cell.querySelector("a[href], button.lg-submit:not([disabled])");
     return widget || cell;
   }
 
@@ -117,20 +117,20 @@
     if (!panel) return;
     var competence = competenceOf(cell);
     var value = cell.getAttribute("data-value") || "";
-    panel.querySelectorAll(".grid-descriptor").forEach(function (block) {
+    panel.querySelectorAll(".lg-descriptor").forEach(function (block) {
       var current = block.getAttribute("data-competence") === competence;
       block.hidden = !current;
       if (!current) return;
       block.querySelectorAll("li[data-level]").forEach(function (item) {
         var chosen = value !== "" && item.getAttribute("data-level") === value;
-        var mark = item.querySelector(".grid-level-chosen");
+        var mark = item.querySelector(".lg-level-chosen");
         if (chosen) {
           item.setAttribute("aria-current", "true");
           if (!mark) {
             mark = document.createElement("span");
-            mark.className = "grid-level-chosen";
+            mark.className = "lg-level-chosen";
             mark.textContent = " (" + texts.chosen + ")";
-            item.querySelector(".grid-level-label").appendChild(mark);
+            item.querySelector(".lg-level-label").appendChild(mark);
           }
         } else {
           item.removeAttribute("aria-current");
@@ -141,7 +141,7 @@
   }
 
   table.addEventListener("mouseover", function (event) {
-    var cell = event.target.closest("td.grid-cell");
+    var cell = event.target.closest("td.lg-cell");
     if (cell) showPanel(cell);
   });
   table.addEventListener("mouseleave", function () {
@@ -243,13 +243,13 @@
 
   function render(cell) {
     var value = cell.getAttribute("data-value") || "";
-    var holder = cell.querySelector(".grid-value");
+    var holder = cell.querySelector(".lg-value");
     holder.textContent = "";
     if (value === "dont_know") {
-      holder.appendChild(span("grid-dont-know", texts.dontKnow));
+      holder.appendChild(span("lg-dont-know", texts.dontKnow));
     } else if (value) {
-      holder.appendChild(span("grid-digit", value));
-      holder.appendChild(span("grid-level-name", (texts["level-" + value] || "").replace(/^\d+\s*/, "")));
+      holder.appendChild(span("lg-digit", value));
+      holder.appendChild(span("lg-level-name", (texts["level-" + value] || "").replace(/^\d+\s*/, "")));
     } else {
       holder.appendChild(span("sr-only", texts.notRated));
     }
@@ -471,7 +471,7 @@
     var submitted = rows.filter(function (r) { return r.getAttribute("data-status") === "submitted"; }).length;
     var finishedCount = document.querySelector("[data-count=area-finished]");
     var submittedCount = document.querySelector("[data-count=submitted]");
-    var bar = document.getElementById("grid-progress-bar");
+    var bar = document.getElementById("lg-progress-bar");
     if (finishedCount) finishedCount.textContent = String(finished);
     if (submittedCount) submittedCount.textContent = String(submitted);
     if (bar) bar.value = finished;
@@ -507,13 +507,13 @@
 
   app.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.classList.contains("grid-row-form")) {
+    if (form.classList.contains("lg-row-form")) {
       event.preventDefault();
       submitRow(form.closest("tr"));
     }
   });
 
-  var submitAll = document.querySelector("form[data-grid-submit-all]");
+  var submitAll = document.querySelector("form[data-lg-submit-all]");
   if (submitAll) {
     submitAll.addEventListener("submit", function (event) {
       if (pendingRows().length === 0) return;
@@ -535,8 +535,8 @@
   // --- The chooser ---------------------------------------------------------------------------------------
 
   var chooser = document.createElement("div");
-  chooser.className = "grid-chooser";
-  chooser.id = "grid-chooser";
+  chooser.className = "lg-chooser";
+  chooser.id = "lg-chooser";
   chooser.setAttribute("role", "listbox");
   chooser.hidden = true;
   app.appendChild(chooser);
@@ -568,15 +568,15 @@
     block.querySelectorAll("li[data-level]").forEach(function (item) {
       options.push({
         value: item.getAttribute("data-level"),
-        label: item.querySelector(".grid-level-label").firstChild.textContent.trim(),
-        text: item.querySelector(".grid-level-text").textContent,
+        label: item.querySelector(".lg-level-label").firstChild.textContent.trim(),
+        text: item.querySelector(".lg-level-text").textContent,
       });
     });
     if (value !== "") options.push({value: "", label: texts.clear, text: ""});
     options.forEach(function (option, index) {
       var element = document.createElement("div");
-      element.className = "grid-option";
-      element.id = "grid-option-" + index;
+      element.className = "lg-option";
+      element.id = "lg-option-" + index;
       element.setAttribute("role", "option");
       element.setAttribute("tabindex", "-1");
       element.setAttribute("data-value", option.value);
@@ -584,7 +584,7 @@
       var strong = document.createElement("strong");
       strong.textContent = option.label;
       element.appendChild(strong);
-      if (option.text) element.appendChild(span("grid-option-text", option.text));
+      if (option.text) element.appendChild(span("lg-option-text", option.text));
       chooser.appendChild(element);
     });
     place(cell);
@@ -662,7 +662,7 @@
   });
 
   table.addEventListener("click", function (event) {
-    var cell = event.target.closest("td.grid-cell");
+    var cell = event.target.closest("td.lg-cell");
     if (!cell || readonly) return;
     activate(cell, false);
     openChooser(cell, true);
@@ -670,7 +670,7 @@
 
   document.addEventListener("mousedown", function (event) {
     if (chooser.hidden) return;
-    if (chooser.contains(event.target) || event.target.closest("td.grid-cell")) return;
+    if (chooser.contains(event.target) || event.target.closest("td.lg-cell")) return;
     closeChooser(false);
   });
 })();
