@@ -263,6 +263,15 @@ def test_the_chooser_rates_by_mouse_with_one_click_per_cell_and_by_keyboard(
     page.keyboard.press("Delete")
     settled(page)
 
+    # End goes to the row's "Indsend" button; Enter submits that person without leaving the page.
+    page.locator(f"#r{people[0]} td[data-competence='{competences[0]}']").focus()
+    page.keyboard.press("End")
+    expect(page.locator(f"#r{people[0]} button.lg-submit")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#r{people[0]}-status")).to_contain_text("Indsendt")
+    expect(page.locator("#lg-save-status")).to_contain_text("er indsendt")
+    assert Evidence.objects.filter(person_id=people[0], source=EvidenceSource.LEADER).count() == 4
+
     levels = dict(Answer.objects.filter(response__subject_id=people[0]).values_list("competence_id", "level"))
     assert levels == {competences[0]: 3, competences[1]: 2, competences[2]: 3, competences[3]: 4}
     assert not Answer.objects.filter(response__subject_id=people[1]).exists()
