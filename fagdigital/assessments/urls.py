@@ -6,6 +6,7 @@ from .views import feedback as views_feedback
 from .views import item_bank as views_items
 from .views import knowledge_test as views_test
 from .views import leader as views_leader
+from .views import leader_grid as views_grid
 from .views import self_assessment as views
 from .views import survey as views_survey
 
@@ -78,6 +79,23 @@ urlpatterns = [
         "<int:campaign_id>/ledervurdering/<int:person_id>/indsend/", views_leader.submit, name="leader_submit"
     ),
     path("<int:campaign_id>/mine-enheder/svarprocent/", leader_rates.unit_rates, name="leader_unit_rates"),
+    # The leader's team grid: one focus area at a time.
+    path("<int:campaign_id>/ledervurdering/omraade/<int:area_id>/", views_grid.grid, name="leader_grid"),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/indsend-faerdige/",
+        views_grid.grid_submit_finished,
+        name="leader_grid_submit_finished",
+    ),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/<int:person_id>/gem/",
+        views_grid.grid_save,
+        name="leader_grid_save",
+    ),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/<int:person_id>/indsend/",
+        views_grid.grid_submit,
+        name="leader_grid_submit",
+    ),
     # Chiefs' survey.
     path("<int:campaign_id>/ledelsesmaaling/", views_survey.survey, name="survey"),
     path("<int:campaign_id>/ledelsesmaaling/gem/", views_survey.save, name="survey_save"),

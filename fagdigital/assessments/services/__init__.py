@@ -4,6 +4,7 @@
 - `responses`: answers and submission of the self- and leader assessment (one questionnaire)
 - `knowledge_test`: drawing (for the person's role), answers and scoring of the knowledge test
 - `item_bank`: the bundled items and the organisation's own (the editor's writes)
+- `leader`: leader ratings submitted together (the team grid's "Indsend alle færdige")
 - `survey`: the chiefs' survey statements and answers
 - `evidence`: evidence → competence estimates (the rule is `assessments.evidence_rule`, decision 0016)
 - `invitations`: invitations, reminders and one-time sign-in links
@@ -74,6 +75,7 @@ from .knowledge_test import (
     test_start,
     test_submit,
 )
+from .leader import leader_responses_submit
 from .responses import (
     answer_save,
     answers_save,
@@ -142,6 +144,7 @@ __all__ = [
     "item_bank_install",
     "item_input_errors",
     "knowledge_caps",
+    "leader_responses_submit",
     "non_respondents",
     "participant_role",
     "partition_key",
