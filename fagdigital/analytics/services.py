@@ -21,8 +21,8 @@ from fagdigital.privacy.rules import min_group
 
 from .models import Rollup, RollupVersion
 
-# The evidence rule inside one round, from the one place that owns it (docs/decisions/0016).
-PRIORITY = estimate_order_sql()
+# The estimate rule (assessments.evidence_rule, decision 0016) over the staged rows (alias `s`).
+PRIORITY = estimate_order_sql("s")
 # Each single source as a bit, so a person's set of sources is one number.
 SOURCE_BIT = "CASE source WHEN 'self' THEN 1 WHEN 'leader' THEN 2 ELSE 4 END"
 
@@ -38,10 +38,10 @@ def _stage_sql(*, single_sources: str) -> str:
     """
     return f"""
         CREATE TEMPORARY TABLE {STAGE} AS
-        SELECT e.person_id, e.competence_id, e.source, e.level,
+        SELECT e.id, e.campaign_id, e.observed_on, e.person_id, e.competence_id, e.source, e.level,
             c.block, c.home_path, c.direct_only, c.role_code
         FROM (
-            SELECT person_id, competence_id, source, level, ROW_NUMBER() OVER (
+            SELECT id, campaign_id, observed_on, person_id, competence_id, source, level, ROW_NUMBER() OVER (
                 PARTITION BY person_id, competence_id, source ORDER BY observed_on DESC, id DESC) AS rank
             FROM assessments_evidence
             WHERE campaign_id = %(campaign)s AND source IN ({single_sources})

@@ -17,6 +17,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fagdigital.analytics import selectors
+from fagdigital.assessments import evidence_rule
 from fagdigital.assessments.models import Campaign, Evidence, Participant, Visibility
 from fagdigital.frameworks.models import Competence, Framework, RoleTarget
 from fagdigital.orgs.models import OrgUnit
@@ -76,10 +77,15 @@ def load_round(campaign: Campaign) -> Round:
 
 
 def source_of(rnd: Round, person: int, competence: int, source: str) -> str | None:
-    """The single source a person's figure in `source` reads (the estimate: the first in DESIGN order)."""
+    """The single source a person's figure in `source` reads (the estimate: by the evidence rule)."""
     if source != "estimate":
         return source if (person, competence, source) in rnd.levels else None
-    return next((s for s in SINGLE if (person, competence, s) in rnd.levels), None)
+    latest = {
+        s: evidence_rule.Candidate(0, rnd.levels[(person, competence, s)], rnd.campaign.closes_on)
+        for s in SINGLE
+        if (person, competence, s) in rnd.levels
+    }
+    return evidence_rule.choose(latest, evidence_rule.DEFAULT_KNOWLEDGE_CAP)
 
 
 def released_people(rnd: Round, competence: int, source: str) -> dict[int, str]:
