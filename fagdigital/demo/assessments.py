@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from fagdigital.accounts.models import User
 from fagdigital.analytics import services as analytics_services
+from fagdigital.assessments import evidence_rule
 from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import (
     Answer,
@@ -72,8 +73,9 @@ from .models import SeedFingerprint
 ROUNDS_SEED_VERSION = "1"
 
 TEST_AREAS = ("DS",)
-HISTORY_TEST_ITEMS = 3  # the spring round was the thorough baseline: three items per competence
-OPEN_TEST_ITEMS = 2
+# A test gives a level only from 4 items per competence (assessments.evidence_rule, decision 0016).
+HISTORY_TEST_ITEMS = 4
+OPEN_TEST_ITEMS = 4
 REMINDER_DAYS = (7, 2)
 # Who answers the chiefs' survey: the leaders of the top units and these job functions.
 CHIEF_FUNCTIONS = frozenset({"Kommunaldirektør", "Direktør", "Digitaliseringschef"})
@@ -139,7 +141,7 @@ DEFAULT_LEVEL = {"DL": 1.4, "BK": 2.0, "DS": 2.0}
 DEFAULT_LEADER_LEVEL = {"DL": 2.2, "BK": 2.2, "DS": 2.3}
 
 # Knowledge test: P(correct) = logistic(SLOPE * (true level - (BASE + STEP * difficulty))), chosen so
-# that the test's level (services.test_level of the score) is on average close to the true level.
+# that the test's level (evidence_rule.knowledge_level_for) is on average close to the true level.
 ITEM_SLOPE, ITEM_BASE, ITEM_STEP = 2.0, 0.6, 0.5
 
 # Chiefs' survey: weights for slet ikke … i meget høj grad, per statement; most answer "i nogen grad"
@@ -199,6 +201,11 @@ class ItemInfo:
     kind: str
     keys: tuple[str, ...]
     correct: frozenset[str]
+    role_codes: frozenset[str] = frozenset()  # empty: fits every role
+
+    def fits(self, role_code: str) -> bool:
+        """As TestItem.fits_role: a person without a role profile ("") gets role-neutral items only."""
+        return not self.role_codes or role_code in self.role_codes
 
 
 @dataclass(frozen=True)
@@ -417,9 +424,20 @@ class Planner:
 
     def test_questions(self, member: Member, *, finished: bool) -> list[PlannedQuestion]:
         questions: list[PlannedQuestion] = []
+        # As the service draws: only competences the person's role profile targets, only items that fit it
+        # (no role profile: items that fit every role).
+        targeted = {c.pk for c in self.questionnaire(member)}
+        role = member.role_profile_code
         for competence in self.test_competences:
+            if competence.pk not in targeted:
+                continue
             level = self.true_level(member, competence)
-            for item in self._draw(self.items_by_code[competence.code]):
+            fitting = [
+                item
+                for item in self.items_by_code[competence.code]
+                if (item.fits(role) if role else not item.role_codes)
+            ]
+            for item in self._draw(fitting):
                 order = list(item.keys)
                 self.rng.shuffle(order)
                 if not finished and self.rng.random() < 0.5:
@@ -608,6 +626,7 @@ def _item_info(organisation: Organisation, framework: Framework) -> list[ItemInf
             kind=item.kind,
             keys=tuple(str(option["key"]) for option in item.options),
             correct=item.correct_keys,
+            role_codes=frozenset(item.role_codes),
         )
         for item in TestItem.objects.filter(
             organisation=organisation, framework_key=framework.key, active=True
@@ -977,8 +996,6 @@ def _write(
                         "{}",
                     )
                 )
-        earned: dict[str, float] = defaultdict(float)
-        possible: dict[str, float] = defaultdict(float)
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for position, question in enumerate(plan.questions, start=1):
             correct = question.correct if plan.submitted else None
@@ -995,18 +1012,19 @@ def _write(
                 )
             )
             code = question.item.competence_code
-            possible[code] += question.item.difficulty
-            earned[code] += question.item.difficulty if question.correct else 0
             counts[code][0] += int(question.correct)
             counts[code][1] += 1
         if plan.submitted and plan.instrument == Instrument.TEST and plan.subject_id is not None:
-            # Scored as services.test_submit scores: difficulty-weighted share correct → level.
-            for code, total in possible.items():
+            # Scored as the service scores (assessments.evidence_rule): share right, capped, and no level
+            # from fewer than 4 items.
+            for code, (correct, items) in counts.items():
                 if code not in codes:
                     continue
-                score = earned[code] / total if total else 0.0
-                detail = {"score": round(score, 3), "correct": counts[code][0], "items": counts[code][1]}
-                level = assessment_services.test_level(score)
+                test_level = evidence_rule.knowledge_level_for(correct=correct, items=items)
+                if test_level is None:
+                    continue
+                detail = {"correct": correct, "items": items, "cap": evidence_rule.DEFAULT_KNOWLEDGE_CAP}
+                level = test_level
                 evidence.append(
                     (
                         organisation_id,

@@ -104,7 +104,7 @@ def released_people(rnd: Round, competence: int, source: str) -> dict[int, str]:
             for p in people:
                 pattern = tuple(s for s in SINGLE if (p, competence, s) in rnd.levels)
                 if pattern:
-                    groups[pattern] += 1
+                    groups[(*pattern, "→", source_of(rnd, p, competence, "estimate") or "")] += 1
             if len(groups) > 1 and min(groups.values()) < rnd.k:
                 continue
         result.update(counted)
@@ -186,9 +186,11 @@ def view_of(
             continue
         members: dict[Group, list[int]] = defaultdict(list)
         for person, (block, *_rest) in rnd.person_block.items():
+            # People with the same sources whose estimate reads the same one are interchangeable.
             pattern = tuple(s for s in SINGLE if (person, competence, s) in rnd.levels)
             if block and pattern:
-                members[(family, competence, block, pattern)].append(person)
+                chosen = source_of(rnd, person, competence, "estimate") or ""
+                members[(family, competence, block, (*pattern, chosen))].append(person)
         for group, people in members.items():
             view.sizes[group] = len(people)
             view.members[group] = people
