@@ -1017,13 +1017,13 @@ def _write(
         if plan.submitted and plan.instrument == Instrument.TEST and plan.subject_id is not None:
             # Scored as the service scores (assessments.evidence_rule): share right, capped, and no level
             # from fewer than 4 items.
-            for code, (correct, items) in counts.items():
+            for code, (right, items) in counts.items():
                 if code not in codes:
                     continue
-                test_level = evidence_rule.knowledge_level_for(correct=correct, items=items)
+                test_level = evidence_rule.knowledge_level_for(correct=right, items=items)
                 if test_level is None:
                     continue
-                detail = {"correct": correct, "items": items, "cap": evidence_rule.DEFAULT_KNOWLEDGE_CAP}
+                detail = {"correct": right, "items": items, "cap": evidence_rule.DEFAULT_KNOWLEDGE_CAP}
                 level = test_level
                 evidence.append(
                     (

@@ -18,8 +18,6 @@ would show what the last respondents answered), and a published figure never cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 COMBINED = "estimate"  # the one source that is a single level per person
 
 
@@ -31,18 +29,8 @@ class Missing:
     FEW = "few"  # too few answers with a level from this source, or sources that could be subtracted
 
 
-def block_released(people: int, k: int) -> bool:
-    return people >= k
-
-
-def sources_separable(group_sizes: Iterable[int], k: int) -> bool:
-    """Groups of people by the sources they have and the one their estimate reads (empty ones ignored)."""
-    sizes = [size for size in group_sizes if size > 0]
-    return len(sizes) <= 1 or min(sizes) >= k
-
-
 def released_sql(*, people: str, source: str, groups: str, smallest: str) -> str:
-    """The same rule as a SQL condition over column expressions (analytics.services builds rounds with it).
+    """The rule as a SQL condition over column expressions (analytics.services publishes rounds with it).
 
     `groups` is the number of source groups in the block for the competence, `smallest` the size of the
     smallest; both parameters `%(k)s` and these expressions are supplied by the caller.
