@@ -22,7 +22,7 @@ from fagdigital.assessments.models import (
     TestQuestion,
 )
 from fagdigital.assessments.tests.conftest import Team
-from fagdigital.tenancy.services import organisation_min_group_size_set
+from fagdigital.privacy.services import organisation_min_group_size_set
 
 pytestmark = pytest.mark.django_db
 
