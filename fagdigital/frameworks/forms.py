@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .digcomp import DIGCOMP_NAMES
+from .kl_wheel import kl_wheel_choices
 from .models import LEVEL_COUNT, Area, Competence, CompetenceKind, Criticality, Framework, RoleProfile
 from .selectors import JobFunctionRow, LevelRow
 
@@ -151,6 +152,12 @@ class CompetenceForm(_CodedForm):
             "Numrene på de DigComp-kompetencer, kompetencen bygger på, adskilt af komma, fx 4.1, 4.2."
         ),
     )
+    kl_wheel = forms.MultipleChoiceField(
+        label=_("KL's kompetencehjul"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("De dimensioner eller dele af KL's digitale kompetencehjul, kompetencen svarer til."),
+    )
     it_system_categories = forms.MultipleChoiceField(
         label=_("It-systemer, kompetencen handler om"),
         required=False,
@@ -171,6 +178,7 @@ class CompetenceForm(_CodedForm):
         self.previous_descriptors = previous_descriptors
         self.previous_version = previous_version
         self.fields["it_system_categories"].choices = it_system_choices  # type: ignore[attr-defined]
+        self.fields["kl_wheel"].choices = kl_wheel_choices()  # type: ignore[attr-defined]
         if previous_descriptors is not None:
             # Only a competence that the version before also has can change materially.
             self.fields["material_change"] = forms.BooleanField(
@@ -255,6 +263,7 @@ class CompetenceForm(_CodedForm):
             **cls.texts_of(competence),
             "kind": competence.kind,
             "digcomp": ", ".join(competence.digcomp),
+            "kl_wheel": list(competence.kl_wheel),
             "it_system_categories": list(competence.it_system_categories),
             "material_change": competence.material_change,
         }

@@ -140,6 +140,8 @@ class Competence(BilingualMixin, TenantModel):
     description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
     kind = models.CharField(_("type"), max_length=16, choices=CompetenceKind.choices, default="integrated")
     digcomp = models.JSONField(_("DigComp 2.2-referencer"), default=list, blank=True)
+    # Dimensions and parts of KL's digital competence wheel (frameworks.kl_wheel), where they correspond.
+    kl_wheel = models.JSONField(_("KL's kompetencehjul"), default=list, blank=True)
     it_system_categories = models.JSONField(_("it-systemkategorier"), default=list, blank=True)
     related: models.ManyToManyField[Competence, Competence] = models.ManyToManyField(
         "self", blank=True, verbose_name=_("relaterede kompetencer")

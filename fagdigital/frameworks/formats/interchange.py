@@ -40,6 +40,8 @@ class CompetenceData:
     description: Text = Text("")
     kind: str = "integrated"
     digcomp: tuple[str, ...] = ()
+    # References to KL's digital competence wheel (frameworks.kl_wheel): dimensions or `dimension.part`.
+    kl_wheel: tuple[str, ...] = ()
     it_system_categories: tuple[str, ...] = ()
     descriptors: tuple[DescriptorData, ...] = ()
     # Sub-competences (Moodle frameworks can be deep trees) and cross-references by code.
