@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 KL_WHEEL_DIMENSIONS: dict[str, Promise] = {
     "anvendelse": _("Anvendelseskompetencer"),
@@ -27,7 +28,8 @@ KL_WHEEL_PARTS: dict[str, Promise] = {
     "teknologiforstaaelse.teknologi-faglighed-mennesker": _("Teknologi, faglighed og mennesker"),
     "formidling-kommunikation.en-til-mange": _("Digital kommunikation 1:mange"),
     "udvikling-implementering.implementering-anskaffelse": _("Implementering og anskaffelse"),
-    "udvikling-implementering.udvikling": _("Udvikling"),
+    # "Udvikling" alone is also the dashboards' trend; the context keeps the translations apart.
+    "udvikling-implementering.udvikling": pgettext_lazy("del af KL's kompetencehjul", "Udvikling"),
 }
 
 KL_WHEEL_CODES: tuple[str, ...] = (*KL_WHEEL_DIMENSIONS, *KL_WHEEL_PARTS)

@@ -111,5 +111,5 @@ DEFAULT_LEVELS = (
     LevelData(1, Text("Begynder", "Beginner"), (1, 2)),
     LevelData(2, Text("Selvstændig", "Independent"), (3, 4)),
     LevelData(3, Text("Erfaren", "Experienced"), (5, 6)),
-    LevelData(4, Text("Ressourceperson", "Resource person"), (7, 8)),
+    LevelData(4, Text("Ekspert", "Expert"), (7, 8)),
 )
