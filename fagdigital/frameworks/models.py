@@ -279,6 +279,31 @@ class JobFunctionMapping(TenantModel):
         return f"{self.job_function_id} → {self.role_profile_code}"
 
 
+class JobCodeMapping(TenantModel):
+    """Which role profile (by code) the job functions with a job code follow, as HR keeps it.
+
+    A job code is what the HR or payroll system calls the job (a stillingskode); titles vary between units and
+    over time, the code less so. A job function's own mapping (JobFunctionMapping) always wins; the code
+    suggests and fills in the mapping for job functions that have none (services.job_code_mappings_set).
+    """
+
+    framework_key = models.SlugField(max_length=100)
+    job_code = models.CharField(_("stillingskode"), max_length=20)
+    role_profile_code = models.SlugField(max_length=100)
+
+    class Meta:
+        verbose_name = _("tilknytning af stillingskode")
+        verbose_name_plural = _("tilknytninger af stillingskoder")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "framework_key", "job_code"], name="one_mapping_per_job_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_code} → {self.role_profile_code}"
+
+
 class FrameworkImportStatus(models.TextChoices):
     VALID = "valid", _("Klar til indlæsning")
     INVALID = "invalid", _("Fejl i filen")
