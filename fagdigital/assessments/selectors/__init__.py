@@ -69,11 +69,13 @@ from .self_assessment import (
     questionnaire_competences,
 )
 from .survey import (
+    ReferenceFigure,
     SurveyGroup,
     SurveyQuestion,
     SurveyResultRow,
     SurveySheet,
     survey_form,
+    survey_reference_figures,
     survey_results,
     survey_sheet,
 )
@@ -86,6 +88,7 @@ __all__ = [
     "QuestionnaireArea",
     "QuestionnaireItem",
     "RateRow",
+    "ReferenceFigure",
     "ResultGroup",
     "ResultOption",
     "ResultQuestion",
@@ -125,6 +128,7 @@ __all__ = [
     "response_rates",
     "role_profile_name",
     "survey_form",
+    "survey_reference_figures",
     "survey_results",
     "survey_sheet",
     "team_filter",
