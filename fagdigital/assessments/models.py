@@ -153,6 +153,14 @@ class ResponseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Indsendt")
 
 
+class RespondentType(models.TextChoices):
+    """Which kind of chief answers, chosen by the chief: IT i Praksis asks top and digitalisation chiefs."""
+
+    TOP = "topchef", _("Topchef (kommunaldirektør eller direktør)")
+    DIGITAL = "digitaliseringschef", _("Digitaliserings- eller it-chef")
+    SERVICE_AREA = "fagchef", _("Fagchef")
+
+
 class Response(TenantModel):
     """One person's answers to one instrument of a campaign, saved as they go.
 
@@ -169,6 +177,10 @@ class Response(TenantModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Answers changed after the last submission: the person must submit again for them to count.
     changed_since_submit = models.BooleanField(default=False)
+    # The chiefs' survey only: the kind of chief the respondent answers as (RespondentType), chosen by them.
+    respondent_type = models.CharField(
+        max_length=24, choices=RespondentType.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         constraints: ClassVar = [
@@ -316,6 +328,24 @@ class TestQuestion(TenantModel):
         ]
 
 
+class SurveyTheme(models.TextChoices):
+    """What a chiefs' survey statement asks about; the survey page groups the statements by it."""
+
+    GENERAL = "", _("Overordnet")
+    # The chiefs' view of the staff's competences in one focus area (area_code), shown beside the measured
+    # share of employees at target in that area.
+    PERCEPTION = "perception", _("Ledelsens vurdering af fokusområdet")
+    BARRIER = "barrier", _("Barrierer")
+    NEED = "need", _("Behov")
+
+
+class SurveyOrigin(models.TextChoices):
+    """Where a statement's wording comes from, shown beside it: an own item is never taken for a survey's."""
+
+    IT_I_PRAKSIS = "it-i-praksis", _("Som i Rambølls IT i Praksis (ordlyd efter artiklens gengivelse)")
+    OWN = "own", _("fagdigitals eget spørgsmål")
+
+
 class SurveyItem(BilingualMixin, TenantModel):
     """A chiefs' survey statement, answered on the five-point degree scale."""
 
@@ -324,6 +354,12 @@ class SurveyItem(BilingualMixin, TenantModel):
     text_da = models.TextField()
     text_en = models.TextField(blank=True)
     area_code = models.CharField(max_length=50, blank=True)
+    theme = models.CharField(
+        max_length=16, choices=SurveyTheme.choices, blank=True, default="", db_default=""
+    )
+    origin = models.CharField(
+        max_length=16, choices=SurveyOrigin.choices, default=SurveyOrigin.OWN, db_default=SurveyOrigin.OWN
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

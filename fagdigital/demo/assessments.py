@@ -53,6 +53,7 @@ from fagdigital.assessments.models import (
     Instrument,
     ItemKind,
     Participant,
+    RespondentType,
     Response,
     ResponseStatus,
     SurveyAnswer,
@@ -70,7 +71,7 @@ from fagdigital.tenancy.models import Membership, Organisation, Role
 from .models import SeedFingerprint
 
 # Bump when the generated results change, so existing demo databases get the new history.
-ROUNDS_SEED_VERSION = "1"
+ROUNDS_SEED_VERSION = "2"
 
 TEST_AREAS = ("DS",)
 # A test gives a level only from 4 items per competence (assessments.evidence_rule, decision 0016).
@@ -79,6 +80,12 @@ OPEN_TEST_ITEMS = 4
 REMINDER_DAYS = (7, 2)
 # Who answers the chiefs' survey: the leaders of the top units and these job functions.
 CHIEF_FUNCTIONS = frozenset({"Kommunaldirektør", "Direktør", "Digitaliseringschef"})
+# The kind of chief each answers as (a chief chooses it on the survey page); other top leaders are fagchefer.
+CHIEF_TYPES = {
+    "Kommunaldirektør": RespondentType.TOP.value,
+    "Direktør": RespondentType.TOP.value,
+    "Digitaliseringschef": RespondentType.DIGITAL.value,
+}
 
 Progress = Callable[[str, int, int], None]
 
@@ -157,6 +164,18 @@ SURVEY_WEIGHTS: dict[str, tuple[float, ...]] = {
     "bk-oplaering": (0.05, 0.4, 0.45, 0.1, 0.0),
     "ds-adfaerd": (0.0, 0.15, 0.45, 0.35, 0.05),
     "ds-haendelser": (0.05, 0.35, 0.45, 0.15, 0.0),
+    "dl-kompetencer": (0.05, 0.45, 0.4, 0.1, 0.0),
+    "bk-kompetencer": (0.0, 0.25, 0.5, 0.25, 0.0),
+    "ds-kompetencer": (0.0, 0.2, 0.5, 0.3, 0.0),
+    # Barriers and needs: most chiefs see time and competences as barriers, and the needs as real.
+    "barriere-medarbejderkompetencer": (0.0, 0.15, 0.45, 0.35, 0.05),
+    "barriere-ledelse": (0.05, 0.3, 0.45, 0.2, 0.0),
+    "barriere-tid": (0.0, 0.1, 0.3, 0.45, 0.15),
+    "barriere-sikkerhed": (0.05, 0.35, 0.4, 0.2, 0.0),
+    "behov-brugerkompetencer": (0.0, 0.1, 0.4, 0.4, 0.1),
+    "behov-ledelse": (0.0, 0.15, 0.4, 0.35, 0.1),
+    "behov-sikkerhed": (0.0, 0.1, 0.35, 0.4, 0.15),
+    "behov-data": (0.0, 0.1, 0.4, 0.4, 0.1),
 }
 SURVEY_DEFAULT_WEIGHTS = (0.05, 0.35, 0.45, 0.15, 0.0)
 
@@ -247,6 +266,7 @@ class PlannedResponse:
     answers: list[tuple[int, int | None, str]] = field(default_factory=list)
     questions: list[PlannedQuestion] = field(default_factory=list)
     survey: list[tuple[int, int | None]] = field(default_factory=list)
+    respondent_type: str = ""  # the chiefs' survey: the kind of chief (RespondentType)
 
 
 @dataclass
@@ -674,6 +694,17 @@ def _members(campaign: Campaign) -> list[Member]:
     return members
 
 
+def _chief_types(organisation: Organisation, chiefs: Sequence[int]) -> dict[int, str]:
+    """The kind of chief each chief answers as: by job function, a fagchef unless CHIEF_TYPES says else."""
+    functions = dict(
+        Engagement.objects.filter(active_engagements_q(), organisation=organisation, person_id__in=chiefs)
+        .order_by("is_primary", "start_date")  # the primary engagement last, so it wins in the dict
+        .values_list("person_id", "job_function__name")
+    )
+    fallback = RespondentType.SERVICE_AREA.value
+    return {chief: CHIEF_TYPES.get(functions.get(chief, ""), fallback) for chief in chiefs}
+
+
 def _chiefs(organisation: Organisation, members: Sequence[Member]) -> list[int]:
     """Top management: the leaders of the top units and the directors and digitalisation chief."""
     by_function = set(
@@ -938,6 +969,7 @@ def _write(
             "saved_at",
             "submitted_at",
             "changed_since_submit",
+            "respondent_type",
         ),
         [
             (
@@ -950,6 +982,7 @@ def _write(
                 p.at,
                 p.at if p.submitted else None,
                 False,
+                p.respondent_type,
             )
             for p in kept
         ],
@@ -1106,8 +1139,12 @@ def _generate(
     )
     members = _members(campaign)
     chiefs = _chiefs(organisation, members) if spec.uses_chiefs else []
+    chief_types = _chief_types(organisation, chiefs)
     with bulk_writes():
         planned = planner.plan(members, chiefs=chiefs, survey_items=_survey_items(campaign))
+        for plan in planned:
+            if plan.instrument == Instrument.CHIEFS:
+                plan.respondent_type = chief_types.get(plan.respondent_id, "")
         users, created = _users_for(
             organisation,
             {p.respondent_id for p in planned},

@@ -110,11 +110,13 @@ from .self_assessment import (
     questionnaire_competences,
 )
 from .survey import (
+    ReferenceFigure,
     SurveyGroup,
     SurveyQuestion,
     SurveyResultRow,
     SurveySheet,
     survey_form,
+    survey_reference_figures,
     survey_results,
     survey_sheet,
 )
@@ -138,6 +140,7 @@ __all__ = [
     "QuestionnaireArea",
     "QuestionnaireItem",
     "RateRow",
+    "ReferenceFigure",
     "ResultGroup",
     "ResultOption",
     "ResultQuestion",
@@ -201,6 +204,7 @@ __all__ = [
     "row_progress",
     "submittable_responses",
     "survey_form",
+    "survey_reference_figures",
     "survey_results",
     "survey_sheet",
     "team_filter",

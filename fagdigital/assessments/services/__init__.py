@@ -16,6 +16,8 @@ its public interface.
 
 from __future__ import annotations
 
+from fagdigital.assessments.selectors.survey import DEFAULT_SURVEY_PATH
+
 from .base import (
     AnswerRefusedError,
     SubmitResult,
@@ -97,11 +99,11 @@ from .rounds import (
     scope_people,
 )
 from .survey import (
-    DEFAULT_SURVEY_PATH,
     survey_answer_save,
     survey_item_delete,
     survey_item_save,
     survey_items_install_default,
+    survey_respondent_type_set,
 )
 
 __all__ = [
@@ -167,6 +169,7 @@ __all__ = [
     "survey_item_delete",
     "survey_item_save",
     "survey_items_install_default",
+    "survey_respondent_type_set",
     "test_answer_save",
     "test_competences",
     "test_item_restore",

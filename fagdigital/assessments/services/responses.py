@@ -151,7 +151,10 @@ def response_submit(*, response: Response, today: dt.date | None = None) -> Subm
     if response.instrument in (Instrument.SELF, Instrument.LEADER):
         _evidence_from_answers(response, today)
     elif response.instrument == Instrument.CHIEFS:
-        pass  # The organisation's own statements: they are results, not evidence about a person.
+        # The organisation's own statements: they are results, not evidence about a person. Which kind of
+        # chief answered makes the figures comparable with IT i Praksis, so it is part of the answer.
+        if not response.respondent_type:
+            raise AnswerRefusedError(_("Vælg, hvilken rolle du svarer ud fra, før du indsender."))
     else:
         raise AnswerRefusedError(_("En videnstest indsendes for sig."))
     resubmitted = response.is_submitted
