@@ -44,12 +44,12 @@ from fagdigital.demo.assessments import (
     Member,
     Planner,
     RoundSpec,
-    _insert,
     closed_round_create,
     estimates_and_rollups_rebuild,
     history_seed,
     rounds_for,
 )
+from fagdigital.demo.assessments.writing import _insert
 from fagdigital.demo.services import (
     DEMO_KOMMUNEKODE,
     NABO_KOMMUNEKODE,
