@@ -30,9 +30,15 @@ ROLE_CODES = [profile["code"] for profile in json.loads(DEFAULT_FRAMEWORK.read_t
 
 # Words that place a scenario in one kind of work; an item using them must be tagged with those roles.
 CARE_WORDS = re.compile(r"hjemmepleje|omsorgsjournal|medicin|plejecenter|faldalarm|\bsår\b", re.IGNORECASE)
-CARE_ROLES = {"sosu-hjaelper", "sosu-assistent", "sygeplejerske", "leder", "chef-direktoer"}
+CARE_ROLES = {
+    *("sosu-hjaelper", "sosu-assistent", "sygeplejerske", "terapeut", "visitator", "socialpaedagog"),
+    *("leder", "fagchef", "direktion"),
+}
 CHILDREN_WORDS = re.compile(r"\bAula\b|\belev|dagtilbud|lejrskole|børnefaglig", re.IGNORECASE)
-CHILDREN_ROLES = {"paedagog", "laerer", "socialraadgiver"}
+CHILDREN_ROLES = {
+    *("paedagog", "paedagogmedhjaelper", "dagplejer", "laerer", "skolesekretaer", "sundhedsplejerske"),
+    *("socialraadgiver", "familiebehandler"),
+}
 ROLE_STEMS = {  # "Du er …" / "Du arbejder i …" → the roles it may be shown to
     "administrativ medarbejder": {"administrativ-sagsbehandler"},
     "social- og sundhedshjælper": {"sosu-hjaelper"},
