@@ -5,6 +5,7 @@
 - `knowledge_test`: the item bank, drawing, answers and scoring of the knowledge test
 - `survey`: the chiefs' survey statements and answers
 - `evidence`: evidence → competence estimates (docs/decisions/0007)
+- `learning`: completed learning activities as learning evidence (docs/decisions/0018)
 - `invitations`: invitations, reminders and one-time sign-in links
 - `base`: what they share (refusals, whether a round accepts answers)
 
@@ -58,6 +59,7 @@ from .knowledge_test import (
     test_start,
     test_submit,
 )
+from .learning import learning_evidence_record, learning_evidence_withdraw
 from .responses import (
     answer_save,
     answers_save,
@@ -118,6 +120,8 @@ __all__ = [
     "invitations_send",
     "invitations_send_due",
     "item_bank_install",
+    "learning_evidence_record",
+    "learning_evidence_withdraw",
     "non_respondents",
     "partition_key",
     "reminder_now_recipients",
