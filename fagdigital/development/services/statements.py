@@ -49,7 +49,8 @@ from .completions import CompletionRefusedError, completion_record, completion_w
 # --- Credentials --------------------------------------------------------------------------------------
 
 
-def _hash(secret: str) -> str:
+def secret_hash(secret: str) -> str:
+    """What is stored of a key's secret (decision 0018)."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -69,7 +70,7 @@ def credential_create(*, actor: Actor, label: str) -> NewCredential:
         organisation=actor.organisation,
         label=label[:200],
         key_id=f"fd-{secrets.token_hex(8)}",
-        secret_hash=_hash(secret),
+        secret_hash=secret_hash(secret),
         created_by=actor.user,
     )
     return NewCredential(credential=credential, secret=secret)
@@ -90,8 +91,8 @@ def credential_authenticate(*, key_id: str, secret: str) -> StatementCredential 
         .select_related("organisation")
         .first()
     )
-    expected = credential.secret_hash if credential is not None else _hash(secrets.token_hex(16))
-    if not secrets.compare_digest(expected, _hash(secret)) or credential is None:
+    expected = credential.secret_hash if credential is not None else secret_hash(secrets.token_hex(16))
+    if not secrets.compare_digest(expected, secret_hash(secret)) or credential is None:
         return None
     if not credential.organisation.is_active:
         return None
