@@ -4,6 +4,9 @@ The survey asks the organisation's top management (often four or five people), s
 applies to it as to everything else (DESIGN.md §2, docs/decisions/0010): a round's answers are shown
 only once it is closed and at least k chiefs answered, and the chiefs read that before they answer. Across
 organisations the network's figure needs at least 5 contributing organisations besides the reader's own.
+On top of that (decision 0017): the top and digitalisation chiefs' own figures (comparable with IT i
+Praksis) are shown only when they and the other respondents are each at least k, or the others none.
+Shares are given both of those who took a position and of all answers ("ved ikke" included).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from fagdigital.assessments.models import (
     Campaign,
     CampaignStatus,
     Instrument,
+    RespondentType,
     Response,
     ResponseStatus,
     SurveyAnswer,
     SurveyItem,
 )
 from fagdigital.privacy.benchmark import enough_organisations, network_spread
-from fagdigital.privacy.rules import MIN_ORGANISATIONS, min_group
+from fagdigital.privacy.rules import MIN_ORGANISATIONS, min_group, split_shown
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Network, Organisation, Role
 
@@ -103,7 +107,13 @@ class Tally:
 
     @property
     def proportion(self) -> Proportion:
+        """The share of those who took a position ("ved ikke" left out)."""
         return Proportion(self.yes, self.answered)
+
+    @property
+    def all_answers(self) -> Proportion:
+        """The share of all answers, "ved ikke" included: published surveys often report shares this way."""
+        return Proportion(self.yes, self.answered + self.dont_know)
 
 
 @dataclass(frozen=True)
@@ -111,8 +121,10 @@ class NetworkIndicator:
     """The network's figure for one statement: only with enough organisations besides the reader's own."""
 
     organisations: int  # contributing organisations with answers on the scale (never the reader's own)
-    pooled: Proportion | None = None  # all their respondents together
+    pooled: Proportion | None = None  # all their respondents together, of those who took a position
     median: float | None = None  # the middle of their own shares (a mean of three, never one's value)
+    pooled_all: Proportion | None = None  # the same of all answers, "ved ikke" included
+    median_all: float | None = None
 
     @property
     def too_few(self) -> bool:
@@ -122,6 +134,10 @@ class NetworkIndicator:
     def median_percent(self) -> int | None:
         return _percent(self.median)
 
+    @property
+    def median_all_percent(self) -> int | None:
+        return _percent(self.median_all)
+
 
 @dataclass
 class ItemIndicator:
@@ -129,10 +145,16 @@ class ItemIndicator:
     item: SurveyItem
     tally: Tally | None  # None: fewer than k answered, so the answers are not shown
     network: NetworkIndicator | None = None
+    # The top and digitalisation chiefs' answers alone (as IT i Praksis asks), when that is safe to show.
+    comparable: Tally | None = None
 
     @property
     def result(self) -> Proportion:
         return self.tally.proportion if self.tally else Proportion(0, 0)
+
+    @property
+    def result_all(self) -> Proportion:
+        return self.tally.all_answers if self.tally else Proportion(0, 0)
 
 
 @dataclass(frozen=True)
@@ -167,6 +189,9 @@ class ChiefsIndicators:
     period: int | None = None  # the calendar year the network's rounds are taken from
 
     coordinator_view: bool = False  # a network coordinator: the network's figures only
+    # Respondents who answered as top or digitalisation chiefs in the round shown, when their own figures
+    # are shown (ItemIndicator.comparable); None when they are not (see privacy.rules.split_shown).
+    comparable_respondents: int | None = None
 
     @property
     def too_few(self) -> bool:
@@ -195,25 +220,42 @@ def _respondents(campaign_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
-def _tallies(campaign_ids: Iterable[int]) -> dict[tuple[int, str], Tally]:
-    """Submitted chiefs' answers per (campaign, statement code), in one grouped query."""
-    rows = (
-        SurveyAnswer.objects.filter(
-            item__campaign_id__in=list(campaign_ids),
-            response__instrument=Instrument.CHIEFS,
-            response__status=ResponseStatus.SUBMITTED,
-        )
-        .values("item__campaign_id", "item__code")
-        .annotate(
-            yes=Count("pk", filter=Q(value__gte=4)),
-            answered=Count("value"),
-            dont_know=Count("pk", filter=Q(value__isnull=True)),
-        )
+def _tallies(
+    campaign_ids: Iterable[int], *, respondent_types: Sequence[str] | None = None
+) -> dict[tuple[int, str], Tally]:
+    """Submitted chiefs' answers per (campaign, statement code), in one grouped query; only those of the
+    given respondent types when they are given."""
+    answers = SurveyAnswer.objects.filter(
+        item__campaign_id__in=list(campaign_ids),
+        response__instrument=Instrument.CHIEFS,
+        response__status=ResponseStatus.SUBMITTED,
+    )
+    if respondent_types is not None:
+        answers = answers.filter(response__respondent_type__in=list(respondent_types))
+    rows = answers.values("item__campaign_id", "item__code").annotate(
+        yes=Count("pk", filter=Q(value__gte=4)),
+        answered=Count("value"),
+        dont_know=Count("pk", filter=Q(value__isnull=True)),
     )
     return {
         (row["item__campaign_id"], row["item__code"]): Tally(row["yes"], row["answered"], row["dont_know"])
         for row in rows
     }
+
+
+# The respondent types IT i Praksis asks: its figures are the top and digitalisation chiefs' answers.
+COMPARABLE_TYPES = (RespondentType.TOP, RespondentType.DIGITAL)
+
+
+def _respondent_groups(campaign_id: int) -> tuple[int, int]:
+    """(respondents who answered as top or digitalisation chiefs, all other respondents) of a round."""
+    types = list(
+        Response.objects.filter(
+            campaign_id=campaign_id, instrument=Instrument.CHIEFS, status=ResponseStatus.SUBMITTED
+        ).values_list("respondent_type", flat=True)
+    )
+    comparable = sum(1 for value in types if value in COMPARABLE_TYPES)
+    return comparable, len(types) - comparable
 
 
 def _network_indicators(
@@ -250,15 +292,18 @@ def _network_indicators(
             if (tally := tallies.get((campaign_id, code))) is not None and tally.answered
         ]
         spread = network_spread([t.yes / t.answered for t in per_organisation])
-        if spread is None:
+        spread_all = network_spread([t.yes / (t.answered + t.dont_know) for t in per_organisation])
+        if spread is None or spread_all is None:
             result[code] = NetworkIndicator(organisations=len(per_organisation))
             continue
+        yes = sum(t.yes for t in per_organisation)
+        answered = sum(t.answered for t in per_organisation)
         result[code] = NetworkIndicator(
             organisations=len(per_organisation),
-            pooled=Proportion(
-                sum(t.yes for t in per_organisation), sum(t.answered for t in per_organisation)
-            ),
+            pooled=Proportion(yes, answered),
             median=spread.median,
+            pooled_all=Proportion(yes, answered + sum(t.dont_know for t in per_organisation)),
+            median_all=spread_all.median,
         )
     return result
 
@@ -353,12 +398,20 @@ def _member_indicators(actor: Actor, network_id: int | None) -> ChiefsIndicators
         if network
         else {}
     )
+    comparable, others = _respondent_groups(shown.pk)
+    comparable_tallies: dict[tuple[int, str], Tally] = {}
+    if not result.too_few and split_shown(comparable, others, k):
+        result.comparable_respondents = comparable
+        comparable_tallies = _tallies([shown.pk], respondent_types=COMPARABLE_TYPES)
     result.items = [
         ItemIndicator(
             code=item.code,
             item=item,
             tally=tallies.get((shown.pk, item.code), Tally()) if not result.too_few else None,
             network=networked.get(item.code),
+            comparable=comparable_tallies.get((shown.pk, item.code), Tally())
+            if result.comparable_respondents is not None
+            else None,
         )
         for item in shown_items
     ]

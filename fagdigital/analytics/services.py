@@ -14,19 +14,21 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from fagdigital.assessments import services as assessment_services
+from fagdigital.assessments.evidence_rule import estimate_order_sql
 from fagdigital.assessments.models import Campaign, CampaignStatus, Instrument, Visibility
 from fagdigital.privacy import release
 from fagdigital.privacy.rules import min_group
 
 from .models import Rollup, RollupVersion
 
-# The estimate rule of DESIGN.md §2 inside one round: test, then leader, then learning, then self.
-PRIORITY = "CASE source WHEN 'test' THEN 0 WHEN 'leader' THEN 1 WHEN 'learning' THEN 2 ELSE 3 END"
+# The estimate rule (assessments.evidence_rule, decision 0016) over the staged rows (alias `s`).
+PRIORITY = estimate_order_sql("s")
 # Each single source as a bit, so a person's set of sources is one number.
 SOURCE_BIT = "CASE source WHEN 'self' THEN 1 WHEN 'leader' THEN 2 ELSE 4 END"
 
 
 STAGE = "analytics_publish_stage"
+CHOSEN = "analytics_publish_chosen"
 
 
 def _stage_sql(*, single_sources: str) -> str:
@@ -37,10 +39,10 @@ def _stage_sql(*, single_sources: str) -> str:
     """
     return f"""
         CREATE TEMPORARY TABLE {STAGE} AS
-        SELECT e.person_id, e.competence_id, e.source, e.level,
+        SELECT e.id, e.campaign_id, e.observed_on, e.person_id, e.competence_id, e.source, e.level,
             c.block, c.home_path, c.direct_only, c.role_code
         FROM (
-            SELECT person_id, competence_id, source, level, ROW_NUMBER() OVER (
+            SELECT id, campaign_id, observed_on, person_id, competence_id, source, level, ROW_NUMBER() OVER (
                 PARTITION BY person_id, competence_id, source ORDER BY observed_on DESC, id DESC) AS rank
             FROM assessments_evidence
             WHERE campaign_id = %(campaign)s AND source IN ({single_sources})
@@ -52,27 +54,34 @@ def _stage_sql(*, single_sources: str) -> str:
     """
 
 
+def _chosen_sql() -> str:
+    """Per person and competence, the staged row the estimate rule picks (and which source it is)."""
+    return f"""
+        CREATE TEMPORARY TABLE {CHOSEN} AS
+        SELECT person_id, competence_id, source AS chosen, level, block, home_path, direct_only, role_code
+        FROM (
+            SELECT s.*, ROW_NUMBER() OVER (PARTITION BY person_id, competence_id ORDER BY {PRIORITY}) AS rank
+            FROM {STAGE} s
+        ) ranked WHERE rank = 1
+    """
+
+
 def _publish_sql() -> str:
     released = release.released_sql(
         people="f.people", source="f.source", groups="g.groups", smallest="g.smallest"
     )
+    # People are grouped by the single sources they have *and* the one their estimate reads (the rule
+    # looks at levels, so two people with the same sources may read different ones): see privacy.release.
     return f"""
-        WITH combined AS (
-            SELECT person_id, competence_id, '{release.COMBINED}' AS source, level, block, home_path,
-                direct_only, role_code
-            FROM (
-                SELECT s.*, ROW_NUMBER() OVER (
-                    PARTITION BY person_id, competence_id ORDER BY {PRIORITY}) AS rank
-                FROM {STAGE} s
-            ) ranked WHERE rank = 1
-        ),
-        source_groups AS (
+        WITH source_groups AS (
             SELECT block, competence_id, COUNT(*) AS groups, MIN(size) AS smallest FROM (
-                SELECT block, competence_id, pattern, COUNT(*) AS size FROM (
+                SELECT p.block, p.competence_id, p.pattern, c.chosen, COUNT(*) AS size FROM (
                     SELECT block, competence_id, person_id, SUM({SOURCE_BIT}) AS pattern
                     FROM {STAGE} GROUP BY block, competence_id, person_id
-                ) per_person GROUP BY block, competence_id, pattern
-            ) per_pattern GROUP BY block, competence_id
+                ) p
+                JOIN {CHOSEN} c ON c.person_id = p.person_id AND c.competence_id = p.competence_id
+                GROUP BY p.block, p.competence_id, p.pattern, c.chosen
+            ) per_group GROUP BY block, competence_id
         ),
         figures AS (
             SELECT block, home_path, direct_only, role_code, source, competence_id,
@@ -84,7 +93,8 @@ def _publish_sql() -> str:
             FROM (
                 SELECT block, home_path, direct_only, role_code, source, competence_id, level FROM {STAGE}
                 UNION ALL
-                SELECT block, home_path, direct_only, role_code, source, competence_id, level FROM combined
+                SELECT block, home_path, direct_only, role_code, '{release.COMBINED}', competence_id, level
+                FROM {CHOSEN}
             ) e
             GROUP BY block, home_path, direct_only, role_code, source, competence_id
         )
@@ -133,12 +143,16 @@ def round_publish(*, campaign_id: int) -> int:
         "k": k,
     }
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        for table in (CHOSEN, STAGE):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(_stage_sql(single_sources=", ".join(sources)), params)
+        cursor.execute(_chosen_sql())
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {STAGE}")
+            cursor.execute(f"ANALYZE {CHOSEN}")
         cursor.execute(_publish_sql(), params)
-        cursor.execute(f"DROP TABLE {STAGE}")
+        for table in (CHOSEN, STAGE):
+            cursor.execute(f"DROP TABLE {table}")
     _bump_version(campaign.organisation_id)
     return Rollup.objects.filter(campaign=campaign).count()
 

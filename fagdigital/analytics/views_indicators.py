@@ -27,6 +27,7 @@ from fagdigital.tenancy.services import network_member_sharing_set
 
 from . import benchmark as bench
 from . import chiefs
+from . import chiefs_comparisons as compare
 from .networks import BENCHMARK_ROLES
 from .selectors import DASHBOARD_ROLES
 
@@ -146,6 +147,64 @@ def indicators_chart(items: list[chiefs.ItemIndicator]) -> Chart | None:
     )
 
 
+# Perception against measurement: per focus area two bars on one 0-100 % axis, the chiefs' share above
+# the measured share at target.
+PAIR_ROW = 44.0
+
+
+@dataclass(frozen=True)
+class PairRow:
+    label: str
+    label_y: float
+    perceived_top: float
+    perceived_width: float | None  # None: no figure
+    measured_top: float
+    measured_width: float | None
+
+
+@dataclass(frozen=True)
+class PairChart:
+    rows: list[PairRow]
+    height: float
+    width: float
+    ticks: list[tuple[int, float]]
+    bottom: float
+    left: float = CHART_LEFT
+
+
+def comparison_chart(areas: list[compare.AreaComparison]) -> PairChart | None:
+    rows: list[PairRow] = []
+    for area in areas:
+        perceived, measured = area.perceived, area.measured
+        if perceived is None and measured is None:
+            continue
+        top = CHART_TOP + len(rows) * PAIR_ROW + 4
+        rows.append(
+            PairRow(
+                label=area.area.code,
+                label_y=top + 18,
+                perceived_top=top,
+                perceived_width=None
+                if perceived is None or perceived.share is None
+                else round(perceived.share * CHART_WIDTH, 1),
+                measured_top=top + 16,
+                measured_width=None
+                if measured is None or measured.share is None
+                else round(measured.share * CHART_WIDTH, 1),
+            )
+        )
+    if not rows:
+        return None
+    bottom = CHART_TOP + len(rows) * PAIR_ROW + 4
+    return PairChart(
+        rows=rows,
+        height=bottom + 4,
+        width=CHART_LEFT + CHART_WIDTH + 24,
+        ticks=[(p, _x(p / 100)) for p in (0, 25, 50, 75, 100)],
+        bottom=bottom,
+    )
+
+
 # Benchmark: a small box plot per row (0 to 100 %): the network's quartiles as a box, the median as a line,
 # the organisation's own share as a dot.
 BOX_LEFT = 6.0
@@ -191,11 +250,14 @@ def indicators(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The chiefs' indicators: the organisation's own statements, the network's figure and the trend
     (a network coordinator: the network's figures only)."""
     data = chiefs.chiefs_indicators(actor=actor, network_id=_chosen_id(request, "network"))
+    comparisons = compare.chiefs_comparisons(actor=actor, indicators=data)
     form = NetworkChoiceForm(
         initial={"network": str(data.network.pk) if data.network else ""}, networks=data.networks
     )
     context = {
         "data": data,
+        "comparisons": comparisons,
+        "comparison_chart": comparison_chart(comparisons.areas),
         "form": form,
         "chart": indicators_chart(data.items),
         "min_organisations": MIN_ORGANISATIONS,

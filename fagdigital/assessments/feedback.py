@@ -5,6 +5,11 @@ Reads only. The profile page, its PDF and the leader's view of a team member all
 
 The current level per competence is the stored `CompetenceEstimate` (DESIGN.md §2). Next to it every
 source's latest evidence stays visible with its date, so the person can see where the level comes from.
+
+After HR publishes a new framework version the profile shows that version: targets from it, and levels
+from earlier versions carried over by competence code at read time (`selectors.carry_over`), except for
+competences the new version marks as material changes. The page says which version it shows and which
+levels come from an earlier one (decision 0015).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from fagdigital.frameworks.models import (
 from fagdigital.frameworks.selectors import published_framework, role_profile_for_person
 from fagdigital.orgs.models import Person
 
-from . import selectors, services
+from . import evidence_rule, selectors, services
 from .models import (
     SOURCE_PRIORITY,
     Campaign,
@@ -46,11 +51,11 @@ CRITICALITY_WEIGHT: dict[str, int] = {
     Criticality.IMPORTANT: 2,
     Criticality.USEFUL: 1,
 }
-# A self-assessment this many levels from a test or leader rating is flagged (DESIGN.md §2).
-CALIBRATION_LEVELS = 2
+# A self-assessment this many levels from a test or leader rating is flagged (evidence_rule).
+CALIBRATION_LEVELS = evidence_rule.CALIBRATION_LEVELS
 DEVELOPMENT_AREA_COUNT = 3
 # The sources a self-assessment is compared with, in the order they are shown.
-CALIBRATION_SOURCES: tuple[str, ...] = (EvidenceSource.TEST, EvidenceSource.LEADER)
+CALIBRATION_SOURCES: tuple[str, ...] = evidence_rule.CALIBRATION_SOURCES
 
 
 # --- The profile ---------------------------------------------------------------------------------
@@ -66,18 +71,16 @@ class SourceEvidence:
     campaign_name: str
     # Inside the validity period, so it can count towards the current level.
     valid: bool
-    # For a knowledge test: {"score": 0.83, "correct": 2, "items": 3}.
+    # For a knowledge test: {"correct": 3, "items": 4, "cap": 3}.
     detail: dict[str, Any]
     evidence_id: int
+    # The framework version the evidence was given in (an earlier one when its level is carried over).
+    framework_version: int = 0
+    carried: bool = False
 
     @property
     def label(self) -> str:
         return str(EvidenceSource(self.source).label)
-
-    @property
-    def score_percent(self) -> int | None:
-        score = self.detail.get("score")
-        return round(100 * float(score)) if isinstance(score, int | float) else None
 
     @property
     def correct(self) -> int | None:
@@ -95,6 +98,8 @@ class Estimate:
     level: int
     source: str
     observed_on: dt.date
+    # The earlier framework version the level was measured in, when it is carried over (else None).
+    carried_from: int | None = None
 
     @property
     def source_label(self) -> str:
@@ -138,6 +143,8 @@ class ProfileItem:
     target_text: str
     current_text: str
     calibration: list[CalibrationNote] = field(default_factory=list, repr=False)
+    # The version shown marks this competence as a material change: earlier levels do not count.
+    material_change: bool = False
 
     @property
     def area(self) -> Area:
@@ -206,6 +213,8 @@ class PersonalProfile:
     restricted: bool = False
     # Only this round's results are shown (a leader's view of a round, docs/decisions/0012).
     round_name: str = ""
+    # Earlier framework versions some of the current levels are carried over from.
+    carried_versions: list[int] = field(default_factory=list)
 
     @property
     def items(self) -> list[ProfileItem]:
@@ -249,6 +258,15 @@ class PersonalProfile:
         return [(item, [item.source(s) for s in sources]) for item in self.items]
 
     @property
+    def carried_count(self) -> int:
+        """Competences whose current level was measured in an earlier framework version."""
+        return sum(1 for item in self.items if item.estimate and item.estimate.carried_from is not None)
+
+    @property
+    def material_items(self) -> list[ProfileItem]:
+        return [item for item in self.items if item.material_change]
+
+    @property
     def validity_years(self) -> int | None:
         """The validity period in whole years, when it is that (else the page says it in days)."""
         years, rest = divmod(self.validity_days, 365)
@@ -256,22 +274,28 @@ class PersonalProfile:
 
 
 def profile_framework(*, person: Person) -> Framework | None:
-    """The framework version the person's profile is read against.
+    """The framework version the person's profile is read against: the published version of the
+    framework their latest evidence belongs to (levels from earlier versions carry over to it), else
+    the organisation's published framework.
 
-    The version their latest evidence belongs to (evidence is tied to one version's competences),
-    else the organisation's published framework.
+    Only when that framework has no published version any more does the profile stay on the version
+    the evidence was given in.
     """
-    framework_id = (
+    latest = (
         Evidence.objects.filter(person=person, organisation_id=person.organisation_id)
         .order_by("-observed_on", "-pk")
-        .values_list("competence__framework_id", flat=True)
+        .values_list(
+            "competence__framework_id", "competence__framework__key", "competence__framework__version"
+        )
         .first()
     )
-    if framework_id is not None:
-        framework = Framework.objects.filter(pk=framework_id, organisation_id=person.organisation_id).first()
-        if framework is not None:
-            return framework
-    return published_framework(organisation=person.organisation)
+    if latest is None:
+        return published_framework(organisation=person.organisation)
+    framework_id, key, version = latest
+    published = published_framework(organisation=person.organisation, key=key)
+    if published is not None and published.version >= version:
+        return published
+    return Framework.objects.filter(pk=framework_id, organisation_id=person.organisation_id).first()
 
 
 def role_profile_code_for_person(*, person: Person, framework: Framework) -> str:
@@ -314,8 +338,11 @@ def personal_profile(
     role_profile = RoleProfile.objects.filter(framework=framework, code=code).first() if code else None
     ids = [c.pk for c in competences]
     since = today - dt.timedelta(days=settings.ESTIMATE_VALIDITY_DAYS)
+    cap = services.framework_knowledge_cap(framework.pk)
+    # Evidence given in earlier versions counts for the competences that continue (by code).
+    carry = selectors.carry_over(framework=framework)
 
-    evidence_rows = Evidence.objects.filter(person=person, competence_id__in=ids)
+    evidence_rows = Evidence.objects.filter(person=person, competence_id__in=carry.sources_of(set(ids)))
     if development_campaigns_only:
         evidence_rows = evidence_rows.filter(
             Q(campaign__isnull=True) | Q(campaign__visibility=Visibility.DEVELOPMENT)
@@ -326,7 +353,7 @@ def personal_profile(
     for row in evidence_rows.order_by("-observed_on", "-pk").values(
         "pk", "competence_id", "source", "level", "observed_on", "detail", "campaign__name"
     ):
-        by_source = latest.setdefault(row["competence_id"], {})
+        by_source = latest.setdefault(carry.current(row["competence_id"]), {})
         if row["source"] in by_source:
             continue
         by_source[row["source"]] = SourceEvidence(
@@ -337,6 +364,8 @@ def personal_profile(
             valid=row["observed_on"] >= since,
             detail=row["detail"] if isinstance(row["detail"], dict) else {},
             evidence_id=row["pk"],
+            framework_version=carry.version(row["competence_id"]),
+            carried=carry.carried(row["competence_id"]),
         )
     stored = {
         row["competence_id"]: row
@@ -352,7 +381,10 @@ def personal_profile(
     calibration: list[CalibrationNote] = []
     for position, competence in enumerate(competences):
         by_source = latest.get(competence.pk, {})
-        estimate = _estimate(stored.get(competence.pk), by_source, since)
+        # The stored estimate knows only this version's evidence: with carried evidence shown, the
+        # rule is applied to all of it.
+        carried = any(s.carried for s in by_source.values())
+        estimate = _estimate(None if carried else stored.get(competence.pk), by_source, since, cap)
         target = targets.get(competence.pk)
         target_descriptor = descriptors.get((competence.pk, target.level)) if target else None
         current_descriptor = descriptors.get((competence.pk, estimate.level)) if estimate else None
@@ -365,6 +397,7 @@ def personal_profile(
             sources=[by_source[s] for s in SOURCE_PRIORITY if s in by_source],
             target_text=target_descriptor.t("text") if target_descriptor else "",
             current_text=current_descriptor.t("text") if current_descriptor else "",
+            material_change=competence.code in carry.material,
         )
         item.calibration = _calibration(item, by_source)
         calibration.extend(item.calibration)
@@ -382,11 +415,14 @@ def personal_profile(
         validity_days=settings.ESTIMATE_VALIDITY_DAYS,
         restricted=development_campaigns_only,
         round_name=round_only.name if round_only is not None else "",
+        carried_versions=sorted(
+            {i.estimate.carried_from for i in items if i.estimate and i.estimate.carried_from is not None}
+        ),
     )
 
 
 def _estimate(
-    stored: Mapping[str, Any] | None, by_source: dict[str, SourceEvidence], since: dt.date
+    stored: Mapping[str, Any] | None, by_source: dict[str, SourceEvidence], since: dt.date, cap: int
 ) -> Estimate | None:
     """The stored estimate when its evidence is shown and still valid; else the rule applied to what is shown.
 
@@ -396,10 +432,21 @@ def _estimate(
     shown = {s.evidence_id for s in by_source.values()}
     if stored is not None and stored["evidence_id"] in shown and stored["observed_on"] >= since:
         return Estimate(level=stored["level"], source=stored["source"], observed_on=stored["observed_on"])
-    chosen = next((by_source[s] for s in SOURCE_PRIORITY if s in by_source and by_source[s].valid), None)
-    if chosen is None:
+    candidates = {
+        s: evidence_rule.Candidate(e.evidence_id, e.level, e.observed_on)
+        for s, e in by_source.items()
+        if e.valid
+    }
+    source = evidence_rule.choose(candidates, cap)
+    if source is None:
         return None
-    return Estimate(level=chosen.level, source=chosen.source, observed_on=chosen.observed_on)
+    chosen = by_source[source]
+    return Estimate(
+        level=chosen.level,
+        source=chosen.source,
+        observed_on=chosen.observed_on,
+        carried_from=chosen.framework_version if chosen.carried else None,
+    )
 
 
 def _calibration(item: ProfileItem, by_source: dict[str, SourceEvidence]) -> list[CalibrationNote]:

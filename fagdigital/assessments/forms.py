@@ -10,17 +10,31 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.functional import lazy
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from fagdigital.frameworks.models import Area, Framework, RoleProfile
 from fagdigital.tenancy.models import Organisation
 
+from .evidence_rule import MIN_ITEMS_FOR_TEST_LEVEL
 from .models import Instrument, Visibility, visibility_explanation
 from .selectors.admin import UnitChoice
+from .services.rounds import MAX_ITEMS_PER_COMPETENCE
 
 DEFAULT_TEST_AREA = "DS"
+
+
+def _format(message: str, values: dict[str, Any]) -> str:
+    return gettext(message) % values
+
+
+def lazy_format(message: str, **values: Any) -> str:
+    """A message marked with gettext_noop, translated and filled in when it is shown."""
+    return lazy(_format, str)(message, values)
+
+
 DEFAULT_REMINDER_DAYS = "7, 2"
 
 INSTRUMENT_HELP = {
@@ -124,11 +138,22 @@ class CampaignForm(forms.Form):
     )
     test_items_per_competence = forms.TypedChoiceField(
         label=_("Spørgsmål pr. kompetence i videnstesten"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        choices=[(str(n), str(n)) for n in range(1, MAX_ITEMS_PER_COMPETENCE + 1)],
         coerce=int,
-        initial="2",
-        help_text=_("Flere spørgsmål giver et sikrere resultat, men tager længere tid at svare på."),
-        error_messages={"invalid_choice": _("Vælg mellem 1 og 5 spørgsmål pr. kompetence.")},
+        initial=str(MIN_ITEMS_FOR_TEST_LEVEL),
+        help_text=lazy_format(
+            gettext_noop(
+                "Testen giver kun et niveau i en kompetence med mindst %(n)s spørgsmål i den. Med færre "
+                "får deltagerne rigtige og forkerte svar med forklaringer, men intet niveau. Flere "
+                "spørgsmål giver et sikrere resultat, men tager længere tid at svare på."
+            ),
+            n=MIN_ITEMS_FOR_TEST_LEVEL,
+        ),
+        error_messages={
+            "invalid_choice": lazy_format(
+                gettext_noop("Vælg mellem 1 og %(n)s spørgsmål pr. kompetence."), n=MAX_ITEMS_PER_COMPETENCE
+            )
+        },
     )
     visibility = forms.ChoiceField(
         label=_("Hvem kan se resultaterne?"),
@@ -227,7 +252,7 @@ class CampaignForm(forms.Form):
             "closes_on": today + dt.timedelta(days=21),
             "instruments": [Instrument.SELF],
             "test_area_codes": [DEFAULT_TEST_AREA] if DEFAULT_TEST_AREA in codes else [],
-            "test_items_per_competence": "2",
+            "test_items_per_competence": str(MIN_ITEMS_FOR_TEST_LEVEL),
             "reminder_days": DEFAULT_REMINDER_DAYS,
         }
 

@@ -62,7 +62,8 @@ class Campaign(TenantModel):
     role_profile_codes = models.JSONField(_("rolleprofiler"), default=list, blank=True)
     # Areas whose competences the knowledge test covers, and how many items per competence.
     test_area_codes = models.JSONField(_("videnstestens fokusområder"), default=list, blank=True)
-    test_items_per_competence = models.PositiveSmallIntegerField(_("spørgsmål pr. kompetence"), default=2)
+    # At least evidence_rule.MIN_ITEMS_FOR_TEST_LEVEL for a test level (docs/decisions/0016).
+    test_items_per_competence = models.PositiveSmallIntegerField(_("spørgsmål pr. kompetence"), default=4)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -152,6 +153,14 @@ class ResponseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Indsendt")
 
 
+class RespondentType(models.TextChoices):
+    """Which kind of chief answers, chosen by the chief: IT i Praksis asks top and digitalisation chiefs."""
+
+    TOP = "topchef", _("Topchef (kommunaldirektør eller direktør)")
+    DIGITAL = "digitaliseringschef", _("Digitaliserings- eller it-chef")
+    SERVICE_AREA = "fagchef", _("Fagchef")
+
+
 class Response(TenantModel):
     """One person's answers to one instrument of a campaign, saved as they go.
 
@@ -168,6 +177,10 @@ class Response(TenantModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Answers changed after the last submission: the person must submit again for them to count.
     changed_since_submit = models.BooleanField(default=False)
+    # The chiefs' survey only: the kind of chief the respondent answers as (RespondentType), chosen by them.
+    respondent_type = models.CharField(
+        max_length=24, choices=RespondentType.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         constraints: ClassVar = [
@@ -213,16 +226,29 @@ class ItemKind(models.TextChoices):
     MULTIPLE = "multiple", _("Flere rigtige svar")
 
 
+class ItemOrigin(models.TextChoices):
+    BUNDLED = "bundled", _("Fra fagdigital")
+    ORGANISATION = "organisation", _("Organisationens eget")
+
+
 class TestItem(BilingualMixin, TenantModel):
-    """A knowledge-test question for one competence (by code, so it survives new framework versions)."""
+    """A knowledge-test question for one competence (by code, so it survives new framework versions).
+
+    An item that has been drawn in a test is never changed: a change is saved as a new revision of the
+    same key, and the old one is retired, so every result page keeps showing what the person answered.
+    """
 
     __test__ = False  # not a pytest test class
 
     framework_key = models.SlugField(max_length=100)
     competence_code = models.CharField(max_length=100)
     key = models.CharField(max_length=50)
+    revision = models.PositiveSmallIntegerField(default=1)
+    origin = models.CharField(max_length=16, choices=ItemOrigin.choices, default=ItemOrigin.BUNDLED)
     kind = models.CharField(max_length=16, choices=ItemKind.choices)
     difficulty = models.PositiveSmallIntegerField(default=2)
+    # Role profile codes whose work the scenario describes; empty: the item fits every role.
+    role_codes = models.JSONField(default=list, blank=True)
     scenario_da = models.TextField(blank=True)
     scenario_en = models.TextField(blank=True)
     question_da = models.TextField()
@@ -232,12 +258,18 @@ class TestItem(BilingualMixin, TenantModel):
     # [{"key": "a", "da": ..., "en": ..., "correct": bool}] — never rendered before submission.
     options = models.JSONField(default=list)
     active = models.BooleanField(default=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["organisation", "framework_key", "key"], name="test_item_key_unique"
-            )
+                fields=["organisation", "framework_key", "key", "revision"], name="test_item_key_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "framework_key", "key"],
+                condition=Q(active=True),
+                name="test_item_one_active_revision",
+            ),
         ]
         indexes: ClassVar = [
             models.Index(
@@ -251,6 +283,28 @@ class TestItem(BilingualMixin, TenantModel):
     @property
     def correct_keys(self) -> frozenset[str]:
         return frozenset(str(option["key"]) for option in self.options if option.get("correct"))
+
+    def fits_role(self, role_code: str) -> bool:
+        """Whether the item's scenario fits a person of this role profile ("" = none: neutral items only)."""
+        return not self.role_codes or role_code in self.role_codes
+
+
+class FrameworkTestPolicy(TenantModel):
+    """How far a knowledge test reaches in one framework version: levels 1..knowledge_cap are knowledge.
+
+    Without a row the cap is evidence_rule.DEFAULT_KNOWLEDGE_CAP. Fixed once the version is published,
+    like everything else in it, so published figures can be rebuilt from the same rule.
+    """
+
+    framework = models.OneToOneField("frameworks.Framework", on_delete=models.CASCADE, related_name="+")
+    knowledge_cap = models.PositiveSmallIntegerField(_("højeste niveau, en videnstest kan vise"), default=3)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(knowledge_cap__gte=1, knowledge_cap__lte=4), name="knowledge_cap_is_a_level"
+            )
+        ]
 
 
 class TestQuestion(TenantModel):
@@ -274,6 +328,24 @@ class TestQuestion(TenantModel):
         ]
 
 
+class SurveyTheme(models.TextChoices):
+    """What a chiefs' survey statement asks about; the survey page groups the statements by it."""
+
+    GENERAL = "", _("Overordnet")
+    # The chiefs' view of the staff's competences in one focus area (area_code), shown beside the measured
+    # share of employees at target in that area.
+    PERCEPTION = "perception", _("Ledelsens vurdering af fokusområdet")
+    BARRIER = "barrier", _("Barrierer")
+    NEED = "need", _("Behov")
+
+
+class SurveyOrigin(models.TextChoices):
+    """Where a statement's wording comes from, shown beside it: an own item is never taken for a survey's."""
+
+    IT_I_PRAKSIS = "it-i-praksis", _("Som i Rambølls IT i Praksis (ordlyd efter artiklens gengivelse)")
+    OWN = "own", _("fagdigitals eget spørgsmål")
+
+
 class SurveyItem(BilingualMixin, TenantModel):
     """A chiefs' survey statement, answered on the five-point degree scale."""
 
@@ -282,6 +354,12 @@ class SurveyItem(BilingualMixin, TenantModel):
     text_da = models.TextField()
     text_en = models.TextField(blank=True)
     area_code = models.CharField(max_length=50, blank=True)
+    theme = models.CharField(
+        max_length=16, choices=SurveyTheme.choices, blank=True, default="", db_default=""
+    )
+    origin = models.CharField(
+        max_length=16, choices=SurveyOrigin.choices, default=SurveyOrigin.OWN, db_default=SurveyOrigin.OWN
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -322,7 +400,7 @@ class EvidenceSource(models.TextChoices):
     SELF = "self", _("Selvvurdering")
 
 
-# The estimate rule of DESIGN.md §2: the first source in this order that has valid evidence wins.
+# The order sources are shown in. Which one gives the level is evidence_rule's (docs/decisions/0016).
 SOURCE_PRIORITY: tuple[str, ...] = (
     EvidenceSource.TEST,
     EvidenceSource.LEADER,
@@ -341,7 +419,7 @@ class Evidence(TenantModel):
     observed_on = models.DateField()
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, related_name="+")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, null=True, related_name="evidence")
-    # Test scores ({"score": 0.83, "correct": 2, "items": 3}) and the like, for the person's explanation.
+    # Knowledge tests: {"correct": 3, "items": 4, "cap": 3}, for the person's explanation.
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -3,8 +3,10 @@ from django.urls import path
 from .views import admin as views_admin
 from .views import admin_followup, admin_survey, leader_rates
 from .views import feedback as views_feedback
+from .views import item_bank as views_items
 from .views import knowledge_test as views_test
 from .views import leader as views_leader
+from .views import leader_grid as views_grid
 from .views import self_assessment as views
 from .views import survey as views_survey
 
@@ -42,6 +44,18 @@ urlpatterns = [
         name="survey_item_delete",
     ),
     path("<int:campaign_id>/ledelsesmaaling/resultater/", admin_survey.survey_results, name="survey_results"),
+    # The knowledge test's item bank and a round's item statistics (competence admins).
+    path("videnstest/spoergsmaal/", views_items.item_list, name="item_list"),
+    path("videnstest/spoergsmaal/ny/", views_items.item_create, name="item_create"),
+    path("videnstest/spoergsmaal/opdater/", views_items.bank_update, name="item_bank_update"),
+    path("videnstest/spoergsmaal/<int:test_item_id>/", views_items.item_edit, name="item_edit"),
+    path(
+        "videnstest/spoergsmaal/<int:test_item_id>/tilbagetraek/", views_items.item_retire, name="item_retire"
+    ),
+    path(
+        "videnstest/spoergsmaal/<int:test_item_id>/genoptag/", views_items.item_restore, name="item_restore"
+    ),
+    path("<int:campaign_id>/videnstest/statistik/", views_items.test_statistics, name="test_statistics"),
     # Taking part: "Mine målinger", sign-in links and the self-assessment.
     path("mine/", views.my_campaigns, name="mine"),
     path("link/<str:token>/", views.signin_link, name="signin_link"),
@@ -65,6 +79,23 @@ urlpatterns = [
         "<int:campaign_id>/ledervurdering/<int:person_id>/indsend/", views_leader.submit, name="leader_submit"
     ),
     path("<int:campaign_id>/mine-enheder/svarprocent/", leader_rates.unit_rates, name="leader_unit_rates"),
+    # The leader's team grid: one focus area at a time.
+    path("<int:campaign_id>/ledervurdering/omraade/<int:area_id>/", views_grid.grid, name="leader_grid"),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/indsend-faerdige/",
+        views_grid.grid_submit_finished,
+        name="leader_grid_submit_finished",
+    ),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/<int:person_id>/gem/",
+        views_grid.grid_save,
+        name="leader_grid_save",
+    ),
+    path(
+        "<int:campaign_id>/ledervurdering/omraade/<int:area_id>/<int:person_id>/indsend/",
+        views_grid.grid_submit,
+        name="leader_grid_submit",
+    ),
     # Chiefs' survey.
     path("<int:campaign_id>/ledelsesmaaling/", views_survey.survey, name="survey"),
     path("<int:campaign_id>/ledelsesmaaling/gem/", views_survey.save, name="survey_save"),

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from fagdigital.accounts.models import User
 from fagdigital.analytics import services as analytics_services
+from fagdigital.assessments import evidence_rule
 from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import (
     Answer,
@@ -52,6 +53,7 @@ from fagdigital.assessments.models import (
     Instrument,
     ItemKind,
     Participant,
+    RespondentType,
     Response,
     ResponseStatus,
     SurveyAnswer,
@@ -69,14 +71,21 @@ from fagdigital.tenancy.models import Membership, Organisation, Role
 from .models import SeedFingerprint
 
 # Bump when the generated results change, so existing demo databases get the new history.
-ROUNDS_SEED_VERSION = "1"
+ROUNDS_SEED_VERSION = "2"
 
 TEST_AREAS = ("DS",)
-HISTORY_TEST_ITEMS = 3  # the spring round was the thorough baseline: three items per competence
-OPEN_TEST_ITEMS = 2
+# A test gives a level only from 4 items per competence (assessments.evidence_rule, decision 0016).
+HISTORY_TEST_ITEMS = 4
+OPEN_TEST_ITEMS = 4
 REMINDER_DAYS = (7, 2)
 # Who answers the chiefs' survey: the leaders of the top units and these job functions.
 CHIEF_FUNCTIONS = frozenset({"Kommunaldirektør", "Direktør", "Digitaliseringschef"})
+# The kind of chief each answers as (a chief chooses it on the survey page); other top leaders are fagchefer.
+CHIEF_TYPES = {
+    "Kommunaldirektør": RespondentType.TOP.value,
+    "Direktør": RespondentType.TOP.value,
+    "Digitaliseringschef": RespondentType.DIGITAL.value,
+}
 
 Progress = Callable[[str, int, int], None]
 
@@ -139,7 +148,7 @@ DEFAULT_LEVEL = {"DL": 1.4, "BK": 2.0, "DS": 2.0}
 DEFAULT_LEADER_LEVEL = {"DL": 2.2, "BK": 2.2, "DS": 2.3}
 
 # Knowledge test: P(correct) = logistic(SLOPE * (true level - (BASE + STEP * difficulty))), chosen so
-# that the test's level (services.test_level of the score) is on average close to the true level.
+# that the test's level (evidence_rule.knowledge_level_for) is on average close to the true level.
 ITEM_SLOPE, ITEM_BASE, ITEM_STEP = 2.0, 0.6, 0.5
 
 # Chiefs' survey: weights for slet ikke … i meget høj grad, per statement; most answer "i nogen grad"
@@ -155,6 +164,18 @@ SURVEY_WEIGHTS: dict[str, tuple[float, ...]] = {
     "bk-oplaering": (0.05, 0.4, 0.45, 0.1, 0.0),
     "ds-adfaerd": (0.0, 0.15, 0.45, 0.35, 0.05),
     "ds-haendelser": (0.05, 0.35, 0.45, 0.15, 0.0),
+    "dl-kompetencer": (0.05, 0.45, 0.4, 0.1, 0.0),
+    "bk-kompetencer": (0.0, 0.25, 0.5, 0.25, 0.0),
+    "ds-kompetencer": (0.0, 0.2, 0.5, 0.3, 0.0),
+    # Barriers and needs: most chiefs see time and competences as barriers, and the needs as real.
+    "barriere-medarbejderkompetencer": (0.0, 0.15, 0.45, 0.35, 0.05),
+    "barriere-ledelse": (0.05, 0.3, 0.45, 0.2, 0.0),
+    "barriere-tid": (0.0, 0.1, 0.3, 0.45, 0.15),
+    "barriere-sikkerhed": (0.05, 0.35, 0.4, 0.2, 0.0),
+    "behov-brugerkompetencer": (0.0, 0.1, 0.4, 0.4, 0.1),
+    "behov-ledelse": (0.0, 0.15, 0.4, 0.35, 0.1),
+    "behov-sikkerhed": (0.0, 0.1, 0.35, 0.4, 0.15),
+    "behov-data": (0.0, 0.1, 0.4, 0.4, 0.1),
 }
 SURVEY_DEFAULT_WEIGHTS = (0.05, 0.35, 0.45, 0.15, 0.0)
 
@@ -199,6 +220,11 @@ class ItemInfo:
     kind: str
     keys: tuple[str, ...]
     correct: frozenset[str]
+    role_codes: frozenset[str] = frozenset()  # empty: fits every role
+
+    def fits(self, role_code: str) -> bool:
+        """As TestItem.fits_role: a person without a role profile ("") gets role-neutral items only."""
+        return not self.role_codes or role_code in self.role_codes
 
 
 @dataclass(frozen=True)
@@ -240,6 +266,7 @@ class PlannedResponse:
     answers: list[tuple[int, int | None, str]] = field(default_factory=list)
     questions: list[PlannedQuestion] = field(default_factory=list)
     survey: list[tuple[int, int | None]] = field(default_factory=list)
+    respondent_type: str = ""  # the chiefs' survey: the kind of chief (RespondentType)
 
 
 @dataclass
@@ -417,9 +444,20 @@ class Planner:
 
     def test_questions(self, member: Member, *, finished: bool) -> list[PlannedQuestion]:
         questions: list[PlannedQuestion] = []
+        # As the service draws: only competences the person's role profile targets, only items that fit it
+        # (no role profile: items that fit every role).
+        targeted = {c.pk for c in self.questionnaire(member)}
+        role = member.role_profile_code
         for competence in self.test_competences:
+            if competence.pk not in targeted:
+                continue
             level = self.true_level(member, competence)
-            for item in self._draw(self.items_by_code[competence.code]):
+            fitting = [
+                item
+                for item in self.items_by_code[competence.code]
+                if (item.fits(role) if role else not item.role_codes)
+            ]
+            for item in self._draw(fitting):
                 order = list(item.keys)
                 self.rng.shuffle(order)
                 if not finished and self.rng.random() < 0.5:
@@ -608,6 +646,7 @@ def _item_info(organisation: Organisation, framework: Framework) -> list[ItemInf
             kind=item.kind,
             keys=tuple(str(option["key"]) for option in item.options),
             correct=item.correct_keys,
+            role_codes=frozenset(item.role_codes),
         )
         for item in TestItem.objects.filter(
             organisation=organisation, framework_key=framework.key, active=True
@@ -653,6 +692,17 @@ def _members(campaign: Campaign) -> list[Member]:
             )
         )
     return members
+
+
+def _chief_types(organisation: Organisation, chiefs: Sequence[int]) -> dict[int, str]:
+    """The kind of chief each chief answers as: by job function, a fagchef unless CHIEF_TYPES says else."""
+    functions = dict(
+        Engagement.objects.filter(active_engagements_q(), organisation=organisation, person_id__in=chiefs)
+        .order_by("is_primary", "start_date")  # the primary engagement last, so it wins in the dict
+        .values_list("person_id", "job_function__name")
+    )
+    fallback = RespondentType.SERVICE_AREA.value
+    return {chief: CHIEF_TYPES.get(functions.get(chief, ""), fallback) for chief in chiefs}
 
 
 def _chiefs(organisation: Organisation, members: Sequence[Member]) -> list[int]:
@@ -919,6 +969,7 @@ def _write(
             "saved_at",
             "submitted_at",
             "changed_since_submit",
+            "respondent_type",
         ),
         [
             (
@@ -931,6 +982,7 @@ def _write(
                 p.at,
                 p.at if p.submitted else None,
                 False,
+                p.respondent_type,
             )
             for p in kept
         ],
@@ -977,8 +1029,6 @@ def _write(
                         "{}",
                     )
                 )
-        earned: dict[str, float] = defaultdict(float)
-        possible: dict[str, float] = defaultdict(float)
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for position, question in enumerate(plan.questions, start=1):
             correct = question.correct if plan.submitted else None
@@ -995,18 +1045,19 @@ def _write(
                 )
             )
             code = question.item.competence_code
-            possible[code] += question.item.difficulty
-            earned[code] += question.item.difficulty if question.correct else 0
             counts[code][0] += int(question.correct)
             counts[code][1] += 1
         if plan.submitted and plan.instrument == Instrument.TEST and plan.subject_id is not None:
-            # Scored as services.test_submit scores: difficulty-weighted share correct → level.
-            for code, total in possible.items():
+            # Scored as the service scores (assessments.evidence_rule): share right, capped, and no level
+            # from fewer than 4 items.
+            for code, (right, items) in counts.items():
                 if code not in codes:
                     continue
-                score = earned[code] / total if total else 0.0
-                detail = {"score": round(score, 3), "correct": counts[code][0], "items": counts[code][1]}
-                level = assessment_services.test_level(score)
+                test_level = evidence_rule.knowledge_level_for(correct=right, items=items)
+                if test_level is None:
+                    continue
+                detail = {"correct": right, "items": items, "cap": evidence_rule.DEFAULT_KNOWLEDGE_CAP}
+                level = test_level
                 evidence.append(
                     (
                         organisation_id,
@@ -1088,8 +1139,12 @@ def _generate(
     )
     members = _members(campaign)
     chiefs = _chiefs(organisation, members) if spec.uses_chiefs else []
+    chief_types = _chief_types(organisation, chiefs)
     with bulk_writes():
         planned = planner.plan(members, chiefs=chiefs, survey_items=_survey_items(campaign))
+        for plan in planned:
+            if plan.instrument == Instrument.CHIEFS:
+                plan.respondent_type = chief_types.get(plan.respondent_id, "")
         users, created = _users_for(
             organisation,
             {p.respondent_id for p in planned},

@@ -154,13 +154,14 @@ SSH = "Social- og sundhedshjælper"
 SSA = "Social- og sundhedsassistent"
 SYG = "Sygeplejerske"
 ADM = "Administrativ medarbejder"
+SOC = "Socialpædagog"  # on botilbud and in community psychiatry: their own role profile, not "Pædagog"
 
 
 def _home_care_area(direction: str) -> UnitSpec:
     teams = [
         _u(f"Team {direction} {number}", "Teamleder", {SSH: 19, SSA: 11, SYG: 1}) for number in (1, 2, 3)
     ]
-    return _u(f"Område {direction}", "Afdelingsleder", {"Planlægger": 1}, *teams)
+    return _u(f"Område {direction}", "Afdelingsleder", {"Disponent": 1}, *teams)
 
 
 def _nursing_home(name: str, wards: tuple[str, str, str]) -> UnitSpec:
@@ -195,7 +196,7 @@ def demo_tree() -> tuple[UnitSpec, ...]:
         _u(
             "Hjemmeplejen",
             "Centerchef",
-            {"Planlægger": 3, ADM: 2},
+            {"Disponent": 3, ADM: 2},
             *(_home_care_area(direction) for direction in ("Nord", "Syd", "Øst", "Vest")),
             _u("Aften og nat", "Teamleder", {SSH: 10, SSA: 8, SYG: 2}),
         ),
@@ -237,9 +238,9 @@ def demo_tree() -> tuple[UnitSpec, ...]:
             "Handicap og Psykiatri",
             "Afdelingsleder",
             {ADM: 1},
-            _u("Bostedet Kløverhuset", "Teamleder", {"Pædagog": 12, SSA: 6, "Pædagogmedhjælper": 3}),
-            _u("Bostedet Lyngbo", "Teamleder", {"Pædagog": 12, SSA: 6, "Pædagogmedhjælper": 3}),
-            _u("Socialpsykiatrien", "Teamleder", {"Pædagog": 6, SSA: 4, SYG: 2}),
+            _u("Bostedet Kløverhuset", "Teamleder", {SOC: 12, SSA: 6, "Pædagogmedhjælper": 3}),
+            _u("Bostedet Lyngbo", "Teamleder", {SOC: 12, SSA: 6, "Pædagogmedhjælper": 3}),
+            _u("Socialpsykiatrien", "Teamleder", {SOC: 6, SSA: 4, SYG: 2}),
         ),
     )
     children = _u(
@@ -440,14 +441,15 @@ _DEPARTMENTS: tuple[_Department, ...] = (
         _Area("Træning og Rehabilitering", "Centerchef", 7, ("Træningscenter {place}",), "Afdelingsleder",
               "Team {n}", (("Fysioterapeut", 4), ("Ergoterapeut", 3), (SSA, 1))),
         _Area("Handicap og Psykiatri", "Centerchef", 15, ("Bostedet {place}",), "Afdelingsleder", "Team {n}",
-              (("Pædagog", 4), (SSA, 3), ("Pædagogmedhjælper", 1))),
+              ((SOC, 4), (SSA, 3), ("Pædagogmedhjælper", 1))),
         _Area("Myndighed", "Centerchef", 5, ("Visitationen", "Voksenhandicap", "Hjælpemidler"),
               "Afdelingsleder", "Team {n}",
               (("Visitator", 4), ("Socialrådgiver", 2), ("Ergoterapeut", 1), (ADM, 1))),
     )),
     _Department("Børn og Unge", 36, (
         _Area("Skoler", "Skolechef", 50, ("{place}skolen",), "Skoleleder", "Afdeling {n}",
-              (("Lærer", 6), ("Pædagog", 2), ("Pædagogmedhjælper", 1)), "Afdelingsleder"),
+              (("Lærer", 12), ("Pædagog", 4), ("Pædagogmedhjælper", 2), ("Skolesekretær", 1)),
+              "Afdelingsleder"),
         _Area("Dagtilbud", "Dagtilbudschef", 40, ("Børnehuset {place}",), "Dagtilbudsleder", "Hus {n}",
               (("Pædagog", 5), ("Pædagogmedhjælper", 4), ("Pædagogisk assistent", 1))),
         _Area("Familieafdelingen", "Centerchef", 10, ("Familiecenter {place}",), "Afdelingsleder", "Team {n}",

@@ -32,8 +32,10 @@ urlpatterns = [
     path("maal/<int:goal_id>/slet/", plans.goal_delete, name="goal_delete"),
     path("maal/<int:goal_id>/naaet/", plans.goal_reached, name="goal_reached"),
     path("maal/<int:goal_id>/aktivitet/", plans.goal_activity_add, name="goal_activity_add"),
-    path("planaktivitet/<int:item_id>/fjern/", plans.plan_activity_remove, name="plan_activity_remove"),
-    path("planaktivitet/<int:item_id>/gennemfoert/", plans.plan_activity_done, name="plan_activity_done"),
+    path("planaktivitet/<int:plan_item_id>/fjern/", plans.plan_activity_remove, name="plan_activity_remove"),
+    path(
+        "planaktivitet/<int:plan_item_id>/gennemfoert/", plans.plan_activity_done, name="plan_activity_done"
+    ),
     path("medarbejder/<int:person_id>/ny-plan/", plans.person_plan_create, name="person_plan_create"),
     # Leaders: the team, a unit's gaps and team plans.
     path("team/", team.team, name="team"),
@@ -49,7 +51,9 @@ urlpatterns = [
     path("noegler/<int:credential_id>/spaer/", workplaces.credential_revoke, name="credential_revoke"),
     # Education providers and network coordinators.
     path("udbyder/", workplaces.provider, name="provider"),
-    path("udbyder/tilmelding/<int:item_id>/", workplaces.provider_completion, name="provider_completion"),
+    path(
+        "udbyder/tilmelding/<int:plan_item_id>/", workplaces.provider_completion, name="provider_completion"
+    ),
     path("efterspoergsel/", workplaces.demand, name="demand"),
     path("netvaerk/", workplaces.network, name="network"),
     path("netvaerk/<int:network_id>/", workplaces.network_detail, name="network_detail"),

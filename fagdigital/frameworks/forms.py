@@ -10,9 +10,12 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from fagdigital.orgs.models import JOB_CODE_MAX, clean_job_code
+
 from .digcomp import DIGCOMP_NAMES
+from .kl_wheel import kl_wheel_choices
 from .models import LEVEL_COUNT, Area, Competence, CompetenceKind, Criticality, Framework, RoleProfile
-from .selectors import JobFunctionRow, LevelRow
+from .selectors import JobCodeRow, JobFunctionRow, LevelRow
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -151,6 +154,12 @@ class CompetenceForm(_CodedForm):
             "Numrene på de DigComp-kompetencer, kompetencen bygger på, adskilt af komma, fx 4.1, 4.2."
         ),
     )
+    kl_wheel = forms.MultipleChoiceField(
+        label=_("KL's kompetencehjul"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("De dimensioner eller dele af KL's digitale kompetencehjul, kompetencen svarer til."),
+    )
     it_system_categories = forms.MultipleChoiceField(
         label=_("It-systemer, kompetencen handler om"),
         required=False,
@@ -171,6 +180,7 @@ class CompetenceForm(_CodedForm):
         self.previous_descriptors = previous_descriptors
         self.previous_version = previous_version
         self.fields["it_system_categories"].choices = it_system_choices  # type: ignore[attr-defined]
+        self.fields["kl_wheel"].choices = kl_wheel_choices()  # type: ignore[attr-defined]
         if previous_descriptors is not None:
             # Only a competence that the version before also has can change materially.
             self.fields["material_change"] = forms.BooleanField(
@@ -255,6 +265,7 @@ class CompetenceForm(_CodedForm):
             **cls.texts_of(competence),
             "kind": competence.kind,
             "digcomp": ", ".join(competence.digcomp),
+            "kl_wheel": list(competence.kl_wheel),
             "it_system_categories": list(competence.it_system_categories),
             "material_change": competence.material_change,
         }
@@ -379,4 +390,93 @@ class JobFunctionMappingForm(forms.Form):
             value = self.cleaned_data.get(name) or None
             if value != row.mapped_code:
                 changes[row.job_function.pk] = value
+        return changes
+
+
+@dataclass(frozen=True)
+class JobCodeEntry:
+    row: JobCodeRow
+    field: forms.BoundField
+    mapped_name: str
+
+
+class JobCodeTableForm(forms.Form):
+    """The organisation's job code table: one role profile select per job code, and one new code."""
+
+    new_code = forms.CharField(
+        label=_("Ny stillingskode"),
+        required=False,
+        max_length=JOB_CODE_MAX,
+        help_text=_("Koden, som den står i løn- eller personalesystemet."),
+        error_messages={"max_length": _("En stillingskode må højst være %(limit_value)d tegn.")},
+    )
+    new_role = forms.ChoiceField(label=_("Rolleprofil for den nye kode"), required=False)
+
+    def __init__(
+        self, *args: Any, rows: list[JobCodeRow], role_profiles: list[RoleProfile], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.role_names = {role.code: role.t("name") for role in role_profiles}
+        roles = [(role.code, role.t("name")) for role in role_profiles]
+        base_choices = [("", _("Ingen rolleprofil")), *roles]
+        self.rows = rows
+        invalid = {"invalid_choice": _("Vælg en af rammens rolleprofiler på listen.")}
+        for row in rows:
+            choices = list(base_choices)
+            if row.role_profile_code and row.role_profile_code not in self.role_names:
+                label = _("%(code)s (findes ikke i denne version)") % {"code": row.role_profile_code}
+                choices.append((row.role_profile_code, label))
+            self.fields[self.field_name(row)] = forms.ChoiceField(
+                label=_("Rolleprofil for stillingskode %(code)s") % {"code": row.job_code},
+                choices=choices,
+                required=False,
+                initial=row.role_profile_code or "",
+                error_messages=invalid,
+            )
+        new_role: Any = self.fields["new_role"]
+        new_role.choices = base_choices
+        new_role.error_messages = invalid
+
+    @staticmethod
+    def field_name(row: JobCodeRow) -> str:
+        return f"jc-{row.job_code}"
+
+    def entries(self) -> list[JobCodeEntry]:
+        return [
+            JobCodeEntry(
+                row=row,
+                field=self[self.field_name(row)],
+                mapped_name=self.role_names.get(row.role_profile_code or "", row.role_profile_code or ""),
+            )
+            for row in self.rows
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        code = clean_job_code(str(cleaned.get("new_code") or ""))
+        cleaned["new_code"] = code
+        if code and not cleaned.get("new_role"):
+            self.add_error("new_role", _("Vælg den rolleprofil, som stillingskoden skal følge."))
+        if cleaned.get("new_role") and not code:
+            self.add_error("new_code", _("Skriv stillingskoden, eller vælg »Ingen rolleprofil«."))
+        if code and any(row.job_code == code for row in self.rows):
+            self.add_error(
+                "new_code",
+                _("Stillingskoden %(code)s står allerede i tabellen. Vælg dens rolleprofil dér.")
+                % {"code": code},
+            )
+        return cleaned
+
+    def changed_mappings(self) -> dict[str, str | None]:
+        """Codes whose role profile differs from the table, and the new code; missing fields are skipped."""
+        changes: dict[str, str | None] = {}
+        for row in self.rows:
+            name = self.field_name(row)
+            if name not in self.data:
+                continue
+            value = self.cleaned_data.get(name) or None
+            if value != row.role_profile_code:
+                changes[row.job_code] = value
+        if self.cleaned_data.get("new_code"):
+            changes[self.cleaned_data["new_code"]] = self.cleaned_data["new_role"]
         return changes

@@ -140,6 +140,8 @@ class Competence(BilingualMixin, TenantModel):
     description_en = models.TextField(_("beskrivelse (engelsk)"), blank=True)
     kind = models.CharField(_("type"), max_length=16, choices=CompetenceKind.choices, default="integrated")
     digcomp = models.JSONField(_("DigComp 2.2-referencer"), default=list, blank=True)
+    # Dimensions and parts of KL's digital competence wheel (frameworks.kl_wheel), where they correspond.
+    kl_wheel = models.JSONField(_("KL's kompetencehjul"), default=list, blank=True)
     it_system_categories = models.JSONField(_("it-systemkategorier"), default=list, blank=True)
     related: models.ManyToManyField[Competence, Competence] = models.ManyToManyField(
         "self", blank=True, verbose_name=_("relaterede kompetencer")
@@ -275,6 +277,31 @@ class JobFunctionMapping(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.job_function_id} → {self.role_profile_code}"
+
+
+class JobCodeMapping(TenantModel):
+    """Which role profile (by code) the job functions with a job code follow, as HR keeps it.
+
+    A job code is what the HR or payroll system calls the job (a stillingskode); titles vary between units and
+    over time, the code less so. A job function's own mapping (JobFunctionMapping) always wins; the code
+    suggests and fills in the mapping for job functions that have none (services.job_code_mappings_set).
+    """
+
+    framework_key = models.SlugField(max_length=100)
+    job_code = models.CharField(_("stillingskode"), max_length=20)
+    role_profile_code = models.SlugField(max_length=100)
+
+    class Meta:
+        verbose_name = _("tilknytning af stillingskode")
+        verbose_name_plural = _("tilknytninger af stillingskoder")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "framework_key", "job_code"], name="one_mapping_per_job_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_code} → {self.role_profile_code}"
 
 
 class FrameworkImportStatus(models.TextChoices):

@@ -54,6 +54,7 @@ urlpatterns = [
         name="target_set",
     ),
     path("<int:framework_id>/stillinger/", views.job_functions, name="job_functions"),
+    path("<int:framework_id>/stillingskoder/", views.job_codes, name="job_codes"),
     # Import and export (views_io.py)
     path("import/", views_io.framework_import, name="import"),
     path("import/<int:framework_import_id>/", views_io.framework_import_preview, name="import_preview"),

@@ -70,10 +70,21 @@ class OrgUnit(TenantModel):
         return [self.path[: PATH_STEP * level] for level in range(1, self.depth)]
 
 
+JOB_CODE_MAX = 20
+
+
+def clean_job_code(value: str) -> str:
+    """A job code as stored: without any spaces (HR files write both "264 16" and "264-16 ")."""
+    return "".join(value.split())
+
+
 class JobFunction(TenantModel):
     """A job title (stillingsbetegnelse) as the organisation's HR system writes it."""
 
     name = models.CharField(_("stillingsbetegnelse"), max_length=200)
+    # The HR or payroll system's code for the job (e.g. a stillingskode), when the import file has one.
+    # Role profiles can follow it (frameworks.JobCodeMapping) as well as the title.
+    job_code = models.CharField(_("stillingskode"), max_length=JOB_CODE_MAX, blank=True, default="")
 
     class Meta:
         verbose_name = _("stillingsbetegnelse")

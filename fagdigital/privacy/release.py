@@ -6,18 +6,17 @@ source is published when
 1. at least k of its people have a level from that source (a block where most answered "ved ikke" would
    otherwise show the answers of the few who did not), and
 2. for the single sources (self-assessment, test, leader rating) — not for the combined estimate — the
-   block's people fall into groups by *which* sources they have that are either one group or all at least
-   k people. Otherwise "estimate minus self-assessment" over the block would be the test or leader
-   figure of the few who have one. The combined estimate is always a single figure per person, so it is
-   published whenever rule 1 holds.
+   block's people fall into groups by *which* sources they have and which one their estimate reads
+   (the evidence rule looks at levels: a leader rating above the knowledge cap outranks a test) that are
+   either one group or all at least k people. Otherwise "estimate minus self-assessment" over the block
+   would be the test or leader figure of the few whose estimate reads one. The combined estimate is
+   always a single figure per person, so it is published whenever rule 1 holds.
 
 Figures are published when a round closes (never while answers still come in: comparing two moments
 would show what the last respondents answered), and a published figure never changes afterwards.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 COMBINED = "estimate"  # the one source that is a single level per person
 
@@ -30,18 +29,8 @@ class Missing:
     FEW = "few"  # too few answers with a level from this source, or sources that could be subtracted
 
 
-def block_released(people: int, k: int) -> bool:
-    return people >= k
-
-
-def sources_separable(group_sizes: Iterable[int], k: int) -> bool:
-    """Groups of people by the set of sources they have (empty groups ignored)."""
-    sizes = [size for size in group_sizes if size > 0]
-    return len(sizes) <= 1 or min(sizes) >= k
-
-
 def released_sql(*, people: str, source: str, groups: str, smallest: str) -> str:
-    """The same rule as a SQL condition over column expressions (analytics.services builds rounds with it).
+    """The rule as a SQL condition over column expressions (analytics.services publishes rounds with it).
 
     `groups` is the number of source groups in the block for the competence, `smallest` the size of the
     smallest; both parameters `%(k)s` and these expressions are supplied by the caller.

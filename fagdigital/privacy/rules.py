@@ -22,3 +22,9 @@ def min_group(organisation: Organisation) -> int:
 def free_text_min(organisation: Organisation) -> int:
     """Free text is shown only for at least this many writers (never fewer than twice the floor)."""
     return max(2 * FLOOR, int(settings.ANONYMITY_MIN_GROUP_FREE_TEXT), min_group(organisation))
+
+
+def split_shown(part: int, rest: int, k: int) -> bool:
+    """Whether a part's figure may stand beside the whole's: the whole minus the part is the rest, so both
+    need at least k people (or the rest none)."""
+    return part >= k and (rest == 0 or rest >= k)

@@ -10,7 +10,7 @@ from fagdigital.tenancy.models import Organisation
 
 from .blocks import Cell, build_blocks
 from .models import Partition, PartitionCell
-from .rules import min_group
+from .rules import FLOOR, min_group
 
 
 @transaction.atomic
@@ -52,3 +52,13 @@ def partition_store(*, organisation: Organisation, key: str, cells: Iterable[Cel
     ]
     PartitionCell.objects.bulk_create(rows, batch_size=2000)
     return partition
+
+
+def organisation_min_group_size_set(*, organisation: Organisation, size: int) -> Organisation:
+    """Raise (or lower back to the floor) the organisation's own k. Published blocks smaller than the new
+    k drop out of every figure; blocks already formed are never re-formed (decision 0010)."""
+    if size < FLOOR:
+        raise ValueError(f"k kan ikke være under {FLOOR}.")
+    organisation.min_group_size = size
+    organisation.save(update_fields=["min_group_size", "updated_at"])
+    return organisation

@@ -115,18 +115,6 @@ def network_member_sharing_set(
     return member
 
 
-def organisation_min_group_size_set(*, organisation: Organisation, size: int) -> Organisation:
-    """k for the organisation's aggregates: it may be raised above 5, never set below it."""
-    if size < 5:  # the installation-wide minimum of DESIGN.md §2
-        raise ValueError("k kan ikke være under 5.")
-    organisation.min_group_size = size
-    organisation.save(update_fields=["min_group_size", "updated_at"])
-    return organisation
-
-
-# --- Roles granted and removed in the UI, with their audit trail (decision 0013) ----------------------
-
-
 class LastCompetenceAdminError(ValidationError):
     """Removing the role would leave the organisation without anyone who can administer it."""
 

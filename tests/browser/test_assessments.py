@@ -161,7 +161,7 @@ def test_an_employee_takes_the_security_test_by_keyboard(
         "form[data-autosave] input[type=radio], form[data-autosave] input[type=checkbox]",
         "els => [...new Set(els.map(e => e.name))]",
     )
-    assert len(groups) == 16  # 8 security competences x 2 questions
+    assert len(groups) == 32  # 8 security competences x 4 questions
     for name in groups:
         tab_to(page, f"input[name='{name}']")
         page.keyboard.press("Space")

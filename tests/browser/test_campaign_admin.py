@@ -83,11 +83,16 @@ def test_top_management_answers_the_chiefs_survey_and_sees_the_indicators(
     login_admin(page, live_server, team)
     page.goto(f"{live_server.url}/maalinger/{campaign.pk}/ledelsesmaaling/")
     assert_accessible(page)
+    page.get_by_label("Digitaliserings- eller it-chef").check()
+    expect(page.locator("#save-status")).to_contain_text("Gemt kl.")
     for group in page.eval_on_selector_all(
-        "form[data-autosave] input[type=radio]", "els => [...new Set(els.map(e => e.name))]"
+        "form[data-autosave] input[type=radio][name^=s]", "els => [...new Set(els.map(e => e.name))]"
     ):
         page.locator(f"input[name='{group}']").nth(3).check()
         expect(page.locator("#save-status")).to_contain_text("Gemt kl.")
+    page.get_by_role("button", name="Indsend svarene").click()
+    expect(page.get_by_text("Tak! Dine svar på ledelsesmålingen er indsendt.")).to_be_visible()
+    assert_accessible(page)
     for path in ("/analyse/ledelsesindikatorer/", "/analyse/benchmark/"):
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)

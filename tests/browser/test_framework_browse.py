@@ -62,7 +62,7 @@ def test_employee_reads_the_framework_a_competence_and_their_role(
 
     page.get_by_role("link", name="DS3 Personoplysninger og følsomme oplysninger").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Personoplysninger og følsomme oplysninger")
-    expect(page.get_by_role("heading", name="Niveau 4: Ressourceperson")).to_be_visible()
+    expect(page.get_by_role("heading", name="Niveau 4: Ekspert")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Social- og sundhedsassistent")).to_be_visible()
     assert_accessible(page)
 

@@ -85,7 +85,7 @@ def test_a_moodle_export_is_previewed_with_its_scale_mapped_and_loaded(
     page.get_by_role("button", name="Gem fordelingen").click()
     expect(page.get_by_role("status").first).to_contain_text("Fordelingen af skalaen er gemt")
     levels = page.get_by_role("table", name="Rammens niveauer i fagdigital")
-    expect(levels.get_by_role("row", name=re.compile(r"^4 Ressourceperson Competent"))).to_be_visible()
+    expect(levels.get_by_role("row", name=re.compile(r"^4 Ekspert Competent"))).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Indlæs som kladde").click()

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from fagdigital.accounts.models import User
-from fagdigital.assessments.models import Campaign, CampaignStatus, Participant, SurveyItem
+from fagdigital.assessments.models import Campaign, CampaignStatus, Participant, SurveyItem, TestItem
 from fagdigital.development.tests.isolation import development_objects
 from fagdigital.frameworks.models import FrameworkImport
 from fagdigital.frameworks.services import default_framework_install, framework_new_version
@@ -95,10 +95,21 @@ def other_organisation_objects(
         organisation=other, campaign=campaign, person=person, unit=unit, unit_path=unit.path
     )
     survey_item = SurveyItem.objects.create(organisation=other, campaign=campaign, code="x", text_da=name)
+    test_item = TestItem.objects.create(
+        organisation=other,
+        framework_key=framework.key,
+        competence_code="DS1",
+        key="DS1-E01",
+        kind="single",
+        question_da=name,
+        explanation_da=name,
+        options=[{"key": "a", "da": name, "en": "", "correct": True}],
+    )
     return {
         "campaign_id": campaign.pk,
         "participant_id": participant.pk,
         "item_id": survey_item.pk,
+        "test_item_id": test_item.pk,
         "unit_id": unit.pk,
         "person_id": person.pk,
         "import_id": people_import.pk,

@@ -17,6 +17,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fagdigital.analytics import selectors
+from fagdigital.assessments import evidence_rule
 from fagdigital.assessments.models import Campaign, Evidence, Participant, Visibility
 from fagdigital.frameworks.models import Competence, Framework, RoleTarget
 from fagdigital.orgs.models import OrgUnit
@@ -76,10 +77,15 @@ def load_round(campaign: Campaign) -> Round:
 
 
 def source_of(rnd: Round, person: int, competence: int, source: str) -> str | None:
-    """The single source a person's figure in `source` reads (the estimate: the first in DESIGN order)."""
+    """The single source a person's figure in `source` reads (the estimate: by the evidence rule)."""
     if source != "estimate":
         return source if (person, competence, source) in rnd.levels else None
-    return next((s for s in SINGLE if (person, competence, s) in rnd.levels), None)
+    latest = {
+        s: evidence_rule.Candidate(0, rnd.levels[(person, competence, s)], rnd.campaign.closes_on)
+        for s in SINGLE
+        if (person, competence, s) in rnd.levels
+    }
+    return evidence_rule.choose(latest, evidence_rule.DEFAULT_KNOWLEDGE_CAP)
 
 
 def released_people(rnd: Round, competence: int, source: str) -> dict[int, str]:
@@ -98,7 +104,7 @@ def released_people(rnd: Round, competence: int, source: str) -> dict[int, str]:
             for p in people:
                 pattern = tuple(s for s in SINGLE if (p, competence, s) in rnd.levels)
                 if pattern:
-                    groups[pattern] += 1
+                    groups[(*pattern, "→", source_of(rnd, p, competence, "estimate") or "")] += 1
             if len(groups) > 1 and min(groups.values()) < rnd.k:
                 continue
         result.update(counted)
@@ -180,9 +186,11 @@ def view_of(
             continue
         members: dict[Group, list[int]] = defaultdict(list)
         for person, (block, *_rest) in rnd.person_block.items():
+            # People with the same sources whose estimate reads the same one are interchangeable.
             pattern = tuple(s for s in SINGLE if (person, competence, s) in rnd.levels)
             if block and pattern:
-                members[(family, competence, block, pattern)].append(person)
+                chosen = source_of(rnd, person, competence, "estimate") or ""
+                members[(family, competence, block, (*pattern, chosen))].append(person)
         for group, people in members.items():
             view.sizes[group] = len(people)
             view.members[group] = people

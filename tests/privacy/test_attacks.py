@@ -18,12 +18,9 @@ from fagdigital.assessments import services as assessment_services
 from fagdigital.assessments.models import Instrument, Visibility
 from fagdigital.conftest import actor_for
 from fagdigital.orgs.models import OrgUnit
+from fagdigital.privacy.services import organisation_min_group_size_set
 from fagdigital.tenancy.models import Organisation
-from fagdigital.tenancy.services import (
-    network_ensure,
-    network_member_sharing_set,
-    organisation_min_group_size_set,
-)
+from fagdigital.tenancy.services import network_ensure, network_member_sharing_set
 
 from . import layouts, oracle
 from .disclosure import LEVELS, check, in_span
@@ -283,6 +280,8 @@ def test_chiefs_answers_and_network_figures_follow_the_rule(
             campaign=campaign, instrument=Instrument.CHIEFS, respondent=chief, subject=None
         )
         assessment_services.survey_answer_save(response=response, item=items[0], value=5)
+        # Which kind of chief answers is part of a chiefs' answer (decision 0017).
+        assessment_services.survey_respondent_type_set(response=response, respondent_type="topchef")
         assessment_services.response_submit(response=response)
     actor = layout.actor(layout.admin)
     assert chiefs.chiefs_indicators(actor=actor).campaign is None  # open: nothing shown

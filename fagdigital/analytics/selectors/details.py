@@ -20,7 +20,7 @@ from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Organisation
 
 from .heatmap import framework_columns
-from .levels import Basis, Filters, LevelData, basis_for, latest_round, load_level, measures
+from .levels import Basis, Filters, LevelData, basis_for, load_level, measures
 from .scope import dashboard_campaigns
 
 CRITICALITY_WEIGHT: dict[str, int] = {
@@ -279,11 +279,3 @@ def block_levels(
     ):
         result[(source, back[competence_id])][block] = list(levels)
     return result
-
-
-def current_round(*, actor: Actor) -> Campaign | None:
-    """The round "current level" is read from (for labels)."""
-    basis = basis_for(organisation=actor.organisation, campaign=None)
-    if basis.framework is None:
-        return None
-    return latest_round(organisation=actor.organisation, framework_key=basis.framework.key)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -384,8 +384,3 @@ def load_coverage(*, campaign: Campaign | None, path: str, k: int) -> CoverageDa
         elif home_part == part:
             entry.covered += people
     return data
-
-
-def competences_of(framework: Framework, ids: Sequence[int]) -> list[Competence]:
-    by_id = {c.pk: c for c in Competence.objects.filter(framework=framework, pk__in=ids)}
-    return [by_id[i] for i in ids if i in by_id]

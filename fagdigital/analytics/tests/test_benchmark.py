@@ -25,9 +25,10 @@ from fagdigital.conftest import actor_for
 from fagdigital.frameworks.models import Competence, Framework
 from fagdigital.frameworks.services import default_framework_install
 from fagdigital.orgs.models import OrgUnit
+from fagdigital.privacy.services import organisation_min_group_size_set
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Network, NetworkMember, Organisation, OrganisationKind
-from fagdigital.tenancy.services import network_ensure, organisation_min_group_size_set
+from fagdigital.tenancy.services import network_ensure
 from fagdigital.testing.factories import OrganisationFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from fagdigital.analytics import services
 from fagdigital.analytics.models import Rollup
 from fagdigital.analytics.tests.conftest import Team
 from fagdigital.analytics.tests.helpers import ROLE, add_people, answer, close, competences_of
+from fagdigital.assessments import evidence_rule
 from fagdigital.assessments.models import Campaign, Evidence, Participant
 from fagdigital.orgs.models import Person
 from fagdigital.privacy.models import PartitionCell
@@ -35,7 +36,6 @@ FIELDS = (
     "level_3",
     "level_4",
 )
-PRIORITY = {"test": 0, "leader": 1, "learning": 2, "self": 3}
 
 
 def rows_of(campaign: Campaign) -> set[tuple[Any, ...]]:
@@ -44,8 +44,8 @@ def rows_of(campaign: Campaign) -> set[tuple[Any, ...]]:
 
 def expected_rows(campaign: Campaign) -> set[tuple[Any, ...]]:
     """The rule read plainly: per block, competence and source, the people with a level, published when
-    at least k have one and (single sources only) the groups by which sources people have are one
-    group or all at least k."""
+    at least k have one and (single sources only) the groups by which sources people have and which one
+    their estimate reads (the evidence rule) are one group or all at least k."""
     block_of = {
         (cell.unit_path, cell.role_code): cell
         for cell in PartitionCell.objects.filter(partition__key=f"campaign:{campaign.pk}")
@@ -77,9 +77,13 @@ def expected_rows(campaign: Campaign) -> set[tuple[Any, ...]]:
         home[cell.block] = cell
         for source, level in by_source.items():
             people[(cell.block, competence_id, source)].append(level)
-        best = min(by_source, key=lambda s: PRIORITY[s])
+        candidates = {
+            s: evidence_rule.Candidate(0, level, campaign.closes_on) for s, level in by_source.items()
+        }
+        best = evidence_rule.choose(candidates, evidence_rule.DEFAULT_KNOWLEDGE_CAP)
+        assert best is not None
         people[(cell.block, competence_id, "estimate")].append(by_source[best])
-        patterns[(cell.block, competence_id)][frozenset(by_source)] += 1
+        patterns[(cell.block, competence_id)][frozenset(by_source) | {f"→{best}"}] += 1
     result = set()
     for (block, competence_id, source), found in people.items():
         if len(found) < K:

@@ -22,7 +22,7 @@ from fagdigital.assessments.models import Campaign, Instrument
 from fagdigital.conftest import actor_for
 from fagdigital.orgs.models import Engagement
 from fagdigital.privacy.models import Partition, PartitionCell
-from fagdigital.tenancy.services import organisation_min_group_size_set
+from fagdigital.privacy.services import organisation_min_group_size_set
 
 pytestmark = pytest.mark.django_db
 

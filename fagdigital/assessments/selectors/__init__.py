@@ -1,13 +1,36 @@
 """Reads of the assessments app, always given the acting user (and so their organisation) explicitly.
 
 One module per instrument and concern: `rounds` (access to a round, "Mine målinger"), `self_assessment`
-(the questionnaire), `knowledge_test`, `leader`, `survey`, `rates` (response rates) and `admin` (the
-administration pages; imported as `selectors.admin`). Callers import from this package; the names below
-are its public interface.
+(the questionnaire), `knowledge_test`, `leader`, `leader_grid` (the team grid), `survey`, `rates`
+(response rates), `carry_over` (levels across framework versions) and `admin` (the administration
+pages; imported as `selectors.admin`). Callers import from this package; the names below are its
+public interface.
 """
 
 from __future__ import annotations
 
+from .carry_over import CarryOver, carry_over
+from .item_bank import (
+    BankRow,
+    CoverageRow,
+    ItemPreview,
+    bank_coverage,
+    bank_framework,
+    bank_rows,
+    competence_choices,
+    get_test_item_for_user,
+    item_drawn,
+    item_previews,
+    revisions,
+    role_choices,
+)
+from .item_stats import (
+    CompetenceReliability,
+    ItemStat,
+    RoundStatistics,
+    cronbach_alpha,
+    round_statistics,
+)
 from .knowledge_test import (
     ResultGroup,
     ResultOption,
@@ -41,6 +64,21 @@ from .leader import (
     team_overview,
     team_profiles_visible,
 )
+from .leader_grid import (
+    GridArea,
+    GridCell,
+    GridColumn,
+    GridRow,
+    LeaderGrid,
+    RowProgress,
+    get_grid_area,
+    grid_areas,
+    grid_competence_ids,
+    leader_grid,
+    next_to_rate,
+    row_progress,
+    submittable_responses,
+)
 from .rates import (
     RateRow,
     block_homes,
@@ -72,26 +110,42 @@ from .self_assessment import (
     questionnaire_competences,
 )
 from .survey import (
+    ReferenceFigure,
     SurveyGroup,
     SurveyQuestion,
     SurveyResultRow,
     SurveySheet,
     survey_form,
+    survey_reference_figures,
     survey_results,
     survey_sheet,
 )
 
 __all__ = [
     "TEAM_STATUSES",
+    "BankRow",
+    "CarryOver",
+    "CompetenceReliability",
+    "CoverageRow",
+    "GridArea",
+    "GridCell",
+    "GridColumn",
+    "GridRow",
+    "ItemPreview",
+    "ItemStat",
+    "LeaderGrid",
     "MyCampaign",
     "MyTask",
     "Questionnaire",
     "QuestionnaireArea",
     "QuestionnaireItem",
     "RateRow",
+    "ReferenceFigure",
     "ResultGroup",
     "ResultOption",
     "ResultQuestion",
+    "RoundStatistics",
+    "RowProgress",
     "SheetGroup",
     "SheetOption",
     "SheetQuestion",
@@ -108,29 +162,49 @@ __all__ = [
     "TestSheet",
     "answer_progress",
     "answer_refusal",
+    "bank_coverage",
+    "bank_framework",
+    "bank_rows",
     "block_homes",
     "campaign_counts",
     "campaigns_for_organisation",
+    "carry_over",
+    "competence_choices",
+    "cronbach_alpha",
     "find_response",
     "framework_competences",
     "get_campaign_for_user",
+    "get_grid_area",
     "get_leader_rate_round",
     "get_managed_campaign_for_user",
     "get_participation_for_user",
     "get_team_member_for_leader",
+    "get_test_item_for_user",
+    "grid_areas",
+    "grid_competence_ids",
     "has_answers",
+    "item_drawn",
+    "item_previews",
+    "leader_grid",
     "leader_rate_rounds",
     "leader_response_states",
     "leader_status",
     "leader_team",
     "may_see_individual_results",
     "my_campaigns",
+    "next_to_rate",
     "participant_for_actor",
     "questionnaire",
     "questionnaire_competences",
     "response_rates",
+    "revisions",
+    "role_choices",
     "role_profile_name",
+    "round_statistics",
+    "row_progress",
+    "submittable_responses",
     "survey_form",
+    "survey_reference_figures",
     "survey_results",
     "survey_sheet",
     "team_filter",

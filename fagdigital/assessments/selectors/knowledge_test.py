@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fagdigital.assessments.evidence_rule import MIN_ITEMS_FOR_TEST_LEVEL
 from fagdigital.assessments.models import (
     Campaign,
     CampaignStatus,
@@ -24,10 +24,9 @@ from fagdigital.assessments.models import (
     ItemKind,
     Participant,
     Response,
-    TestItem,
     TestQuestion,
 )
-from fagdigital.assessments.services.knowledge_test import draw_pools, test_competences
+from fagdigital.assessments.services.knowledge_test import draw_pools
 from fagdigital.frameworks.models import Area, Competence
 
 
@@ -142,6 +141,10 @@ class TestPlanRow:
     competence: Competence
     questions: int
 
+    @property
+    def gives_level(self) -> bool:
+        return self.questions >= MIN_ITEMS_FOR_TEST_LEVEL
+
 
 @dataclass(frozen=True)
 class TestPlanArea:
@@ -154,36 +157,33 @@ class TestPlan:
     areas: list[TestPlanArea]
 
     @property
+    def rows(self) -> list[TestPlanRow]:
+        return [row for area in self.areas for row in area.rows]
+
+    @property
     def total(self) -> int:
-        return sum(row.questions for area in self.areas for row in area.rows)
+        return sum(row.questions for row in self.rows)
+
+    @property
+    def without_level(self) -> list[TestPlanRow]:
+        return [row for row in self.rows if not row.gives_level]
 
 
-def test_plan(*, campaign: Campaign) -> TestPlan:
-    """What the test covers before it is drawn: per focus area its competences and how many questions."""
-    competences = test_competences(campaign=campaign)
-    available = dict(
-        TestItem.objects.filter(
-            organisation_id=campaign.organisation_id,
-            framework_key=campaign.framework.key,
-            active=True,
-            competence_code__in=[c.code for c in competences],
-        )
-        .values_list("competence_code")
-        .annotate(n=Count("pk"))
-        .values_list("competence_code", "n")
-    )
+def test_plan(*, campaign: Campaign, person_id: int) -> TestPlan:
+    """What the person's test covers before it is drawn: per focus area the competences of their role
+    and how many questions each will have (fewer than asked where the bank has too few for the role)."""
+    pools = draw_pools(campaign=campaign, person_id=person_id)
     per_competence = campaign.test_items_per_competence
     areas = {
         area.pk: TestPlanArea(area=area, rows=[])
         for area in Area.objects.filter(
-            framework_id=campaign.framework_id, pk__in={c.area_id for c in competences}
+            framework_id=campaign.framework_id, pk__in={p.competence.area_id for p in pools}
         ).order_by("position", "code")
     }
-    for competence in competences:
-        areas[competence.area_id].rows.append(
-            TestPlanRow(
-                competence=competence, questions=min(per_competence, available.get(competence.code, 0))
-            )
+    for pool in pools:
+        available = len(pool.fresh) + len(pool.seen)
+        areas[pool.competence.area_id].rows.append(
+            TestPlanRow(competence=pool.competence, questions=min(per_competence, available))
         )
     return TestPlan(areas=list(areas.values()))
 
@@ -238,10 +238,9 @@ class ResultGroup:
         return sum(1 for question in self.questions if question.withheld_for)
 
     @property
-    def score_percent(self) -> int | None:
-        if self.evidence is None or "score" not in self.evidence.detail:
-            return None
-        return round(100 * float(self.evidence.detail["score"]))
+    def too_few(self) -> bool:
+        """No level because the competence had too few questions (evidence_rule.MIN_ITEMS_FOR_TEST_LEVEL)."""
+        return self.evidence is None and len(self.questions) < MIN_ITEMS_FOR_TEST_LEVEL
 
 
 @dataclass(frozen=True)
@@ -255,6 +254,10 @@ class TestResult:
     @property
     def correct(self) -> int:
         return sum(group.correct for group in self.groups)
+
+    @property
+    def too_few(self) -> list[ResultGroup]:
+        return [group for group in self.groups if group.too_few]
 
 
 def withheld_items(*, person_id: int, today: dt.date) -> dict[int, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import Http404
 
@@ -92,6 +92,8 @@ class TeamRow:
 class TeamOverview:
     rows: list[TeamRow]
     counts: dict[str, int]
+    # The actor's rating of each person (by person id), for pages that read more of them.
+    responses: dict[int, Response] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -110,7 +112,7 @@ def team_overview(*, actor: Actor, campaign: Campaign) -> TeamOverview:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.status] += 1
-    return TeamOverview(rows=rows, counts=dict(counts))
+    return TeamOverview(rows=rows, counts=dict(counts), responses=states)
 
 
 def team_filter(rows: list[TeamRow], *, query: str, status: str) -> list[TeamRow]:

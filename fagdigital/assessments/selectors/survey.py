@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from fagdigital.assessments.models import Campaign, Response, ResponseStatus, SurveyAnswer, SurveyItem
+from django.utils import translation
+
+from fagdigital.assessments.models import (
+    Campaign,
+    Response,
+    ResponseStatus,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyTheme,
+)
 from fagdigital.frameworks.models import Area
+
+# The bundled chiefs' survey: its statements (installed per round by services.survey) and reference figures.
+DEFAULT_SURVEY_PATH = Path(__file__).resolve().parents[1] / "data" / "chiefs_survey.json"
+# Statements grouped by theme rather than by focus area on the survey page, in this order (after the areas).
+THEME_GROUPS = (SurveyTheme.BARRIER, SurveyTheme.NEED)
 
 
 def survey_form(*, response: Response) -> list[tuple[SurveyItem, SurveyAnswer | None]]:
@@ -109,10 +126,13 @@ def survey_sheet(*, response: Response) -> SurveySheet:
     }
     headline: list[SurveyQuestion] = []
     by_area: dict[str, list[SurveyQuestion]] = defaultdict(list)
+    by_theme: dict[str, list[SurveyQuestion]] = defaultdict(list)
     other: list[SurveyQuestion] = []
     for item, answer in form:
         question = SurveyQuestion(item=item, answer=answer)
-        if not item.area_code:
+        if item.theme in THEME_GROUPS:
+            by_theme[item.theme].append(question)
+        elif not item.area_code:
             headline.append(question)
         elif item.area_code in areas:
             by_area[item.area_code].append(question)
@@ -121,6 +141,55 @@ def survey_sheet(*, response: Response) -> SurveySheet:
     groups = [SurveyGroup(key="headline", area=None, questions=tuple(headline))] if headline else []
     for area in sorted(areas.values(), key=lambda a: (a.position, a.code)):
         groups.append(SurveyGroup(key=area.code, area=area, questions=tuple(by_area[area.code])))
+    for theme in THEME_GROUPS:
+        if by_theme[theme]:
+            groups.append(SurveyGroup(key=theme, area=None, questions=tuple(by_theme[theme])))
     if other:
         groups.append(SurveyGroup(key="other", area=None, questions=tuple(other)))
     return SurveySheet(groups=tuple(groups))
+
+
+# --- National reference figures --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceFigure:
+    """A published national figure for a statement: the share answering "i høj grad" or "i meget høj grad"."""
+
+    item_code: str
+    percent: int
+    year: int  # the year the source gives (the article's date; it does not name the survey's edition)
+    statement_da: str  # the bundled survey's statement with the same code
+    statement_en: str
+    text_da: str  # what the figure says, as a sentence after the percentage
+    text_en: str
+    source_da: str
+    source_en: str
+
+    def t(self, field: str) -> str:
+        """The text or source in the active language (English falls back to Danish)."""
+        english = getattr(self, f"{field}_en")
+        return str(
+            english if translation.get_language() == "en" and english else getattr(self, f"{field}_da")
+        )
+
+
+@cache
+def survey_reference_figures() -> dict[str, ReferenceFigure]:
+    """The national reference figures of the bundled chiefs' survey, by statement code (data file)."""
+    data = json.loads(DEFAULT_SURVEY_PATH.read_text(encoding="utf-8"))
+    statements = {item["code"]: item["text"] for item in data["items"]}
+    return {
+        ref["item"]: ReferenceFigure(
+            item_code=ref["item"],
+            percent=int(ref["percent"]),
+            year=int(ref["year"]),
+            statement_da=statements[ref["item"]]["da"],
+            statement_en=statements[ref["item"]]["en"],
+            text_da=ref["text"]["da"],
+            text_en=ref["text"]["en"],
+            source_da=ref["source"]["da"],
+            source_en=ref["source"]["en"],
+        )
+        for ref in data.get("references", [])
+    }

@@ -2,9 +2,11 @@
 
 - `rounds`: measurement rounds (campaigns) — set up, open, extend, close
 - `responses`: answers and submission of the self- and leader assessment (one questionnaire)
-- `knowledge_test`: the item bank, drawing, answers and scoring of the knowledge test
+- `knowledge_test`: drawing (for the person's role), answers and scoring of the knowledge test
+- `item_bank`: the bundled items and the organisation's own (the editor's writes)
+- `leader`: leader ratings submitted together (the team grid's "Indsend alle færdige")
 - `survey`: the chiefs' survey statements and answers
-- `evidence`: evidence → competence estimates (docs/decisions/0007)
+- `evidence`: evidence → competence estimates (the rule is `assessments.evidence_rule`, decision 0016)
 - `learning`: completed learning activities as learning evidence (docs/decisions/0018)
 - `invitations`: invitations, reminders and one-time sign-in links
 - `base`: what they share (refusals, whether a round accepts answers)
@@ -14,6 +16,8 @@ its public interface.
 """
 
 from __future__ import annotations
+
+from fagdigital.assessments.selectors.survey import DEFAULT_SURVEY_PATH
 
 from .base import (
     AnswerRefusedError,
@@ -25,6 +29,9 @@ from .evidence import (
     estimates_rebuild,
     estimates_recompute,
     evidence_changed,
+    framework_knowledge_cap,
+    framework_knowledge_cap_set,
+    knowledge_caps,
     role_target_levels,
 )
 from .invitations import (
@@ -46,19 +53,32 @@ from .invitations import (
     signin_links_resend,
     signin_token,
 )
-from .knowledge_test import (
+from .item_bank import (
     ITEM_BANK_PATH,
-    TEST_LEVEL_THRESHOLDS,
+    BundledBank,
+    ItemInput,
+    OptionInput,
+    SavedItem,
+    bundled_bank,
+    item_bank_install,
+    item_input_errors,
+    test_item_restore,
+    test_item_retire,
+    test_item_save,
+)
+from .knowledge_test import (
     DrawPool,
     draw_pools,
-    item_bank_install,
+    participant_role,
     seen_item_ids,
     test_answer_save,
     test_competences,
     test_level,
+    test_role,
     test_start,
     test_submit,
 )
+from .leader import leader_responses_submit
 from .learning import learning_evidence_record, learning_evidence_withdraw
 from .responses import (
     answer_save,
@@ -81,11 +101,11 @@ from .rounds import (
     scope_people,
 )
 from .survey import (
-    DEFAULT_SURVEY_PATH,
     survey_answer_save,
     survey_item_delete,
     survey_item_save,
     survey_items_install_default,
+    survey_respondent_type_set,
 )
 
 __all__ = [
@@ -94,15 +114,19 @@ __all__ = [
     "ITEM_BANK_PATH",
     "REMINDER_NOW_QUIET",
     "SIGNIN_SALT",
-    "TEST_LEVEL_THRESHOLDS",
     "AnswerRefusedError",
+    "BundledBank",
     "CampaignSettings",
     "DrawPool",
+    "ItemInput",
+    "OptionInput",
+    "SavedItem",
     "SendFailedError",
     "SignInLinkInvalidError",
     "SubmitResult",
     "answer_save",
     "answers_save",
+    "bundled_bank",
     "campaign_close",
     "campaign_create",
     "campaign_delete",
@@ -115,14 +139,20 @@ __all__ = [
     "estimates_rebuild",
     "estimates_recompute",
     "evidence_changed",
+    "framework_knowledge_cap",
+    "framework_knowledge_cap_set",
     "has_control_characters",
     "invitation_resend",
     "invitations_send",
     "invitations_send_due",
     "item_bank_install",
+    "item_input_errors",
+    "knowledge_caps",
+    "leader_responses_submit",
     "learning_evidence_record",
     "learning_evidence_withdraw",
     "non_respondents",
+    "participant_role",
     "partition_key",
     "reminder_now_recipients",
     "reminders_send_campaign",
@@ -143,9 +173,14 @@ __all__ = [
     "survey_item_delete",
     "survey_item_save",
     "survey_items_install_default",
+    "survey_respondent_type_set",
     "test_answer_save",
     "test_competences",
+    "test_item_restore",
+    "test_item_retire",
+    "test_item_save",
     "test_level",
+    "test_role",
     "test_start",
     "test_submit",
 ]

@@ -1,4 +1,4 @@
-"""Evidence → estimate (DESIGN.md §2, docs/decisions/0007)."""
+"""Evidence → estimate: the rule of `assessments.evidence_rule` (docs/decisions/0016)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
+from fagdigital.assessments import evidence_rule as rule
 from fagdigital.assessments.models import (
-    SOURCE_PRIORITY,
     CompetenceEstimate,
     Evidence,
-    EvidenceSource,
+    FrameworkTestPolicy,
     Response,
 )
-from fagdigital.frameworks.models import Framework, RoleTarget
+from fagdigital.frameworks.models import Competence, Framework, FrameworkStatus, RoleTarget
 
 
 def evidence_changed(response: Response, competence_ids: set[int]) -> None:
@@ -35,7 +37,49 @@ def evidence_changed(response: Response, competence_ids: set[int]) -> None:
         )
 
 
-# --- Evidence → estimate (DESIGN.md §2) ----------------------------------------------------------
+# --- Evidence → estimate (docs/decisions/0016) --------------------------------------------------
+
+
+def knowledge_caps(*, competence_ids: Iterable[int]) -> dict[int, int]:
+    """The knowledge cap of each competence's framework version (evidence_rule.DEFAULT_KNOWLEDGE_CAP
+    where the version sets none)."""
+    framework_of = dict(
+        Competence.objects.filter(pk__in=set(competence_ids)).values_list("pk", "framework_id")
+    )
+    caps = dict(
+        FrameworkTestPolicy.objects.filter(framework_id__in=set(framework_of.values())).values_list(
+            "framework_id", "knowledge_cap"
+        )
+    )
+    return {
+        pk: caps.get(framework_id, rule.DEFAULT_KNOWLEDGE_CAP) for pk, framework_id in framework_of.items()
+    }
+
+
+@transaction.atomic
+def framework_knowledge_cap_set(*, framework: Framework, cap: int) -> FrameworkTestPolicy:
+    """Set the highest level a knowledge test can show in a framework version (levels 1..cap are
+    knowledge). Only while the version is a draft: a published version, and every figure measured on it,
+    keeps the cap it was published with."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if framework.status != FrameworkStatus.DRAFT:
+        raise ValidationError(
+            _(
+                "Videnstestens loft kan kun ændres i en kladde. Opret en ny version af rammen for at "
+                "ændre det."
+            )
+        )
+    if cap not in rule.LEVELS:
+        raise ValidationError(_("Vælg et niveau fra 1 til 4."))
+    policy, _created = FrameworkTestPolicy.objects.update_or_create(
+        framework=framework, defaults={"organisation_id": framework.organisation_id, "knowledge_cap": cap}
+    )
+    return policy
+
+
+def framework_knowledge_cap(framework_id: int) -> int:
+    policy = FrameworkTestPolicy.objects.filter(framework_id=framework_id).first()
+    return policy.knowledge_cap if policy is not None else rule.DEFAULT_KNOWLEDGE_CAP
 
 
 def estimates_recompute(
@@ -43,8 +87,8 @@ def estimates_recompute(
 ) -> None:
     """Re-derive the person's estimate for these competences from their valid evidence.
 
-    The first source in SOURCE_PRIORITY with evidence inside the validity period wins; within it the
-    most recent. A self-assessment 2+ levels from the most recent test or leader rating is flagged.
+    The latest evidence of each source inside the validity period is ranked by the evidence rule
+    (`evidence_rule.choose`); a self-assessment 2+ levels from the latest test or leader rating is flagged.
     """
     today = today or timezone.localdate()
     ids = set(competence_ids)
@@ -57,6 +101,7 @@ def estimates_recompute(
     latest: dict[int, dict[str, Evidence]] = defaultdict(dict)
     for row in evidence:
         latest[row.competence_id].setdefault(row.source, row)
+    caps = knowledge_caps(competence_ids=ids)
     existing = {
         e.competence_id: e
         for e in CompetenceEstimate.objects.filter(person_id=person_id, competence_id__in=ids)
@@ -66,20 +111,20 @@ def estimates_recompute(
     gone: list[int] = []
     for competence_id in ids:
         by_source = latest.get(competence_id, {})
-        chosen = _choose({s: (e.pk, e.level, e.observed_on) for s, e in by_source.items()})
+        candidates = {s: rule.Candidate(e.pk, e.level, e.observed_on) for s, e in by_source.items()}
+        source = rule.choose(candidates, caps.get(competence_id, rule.DEFAULT_KNOWLEDGE_CAP))
         estimate = existing.get(competence_id)
-        if chosen is None:
+        if source is None:
             if estimate is not None:
                 gone.append(estimate.pk)
             continue
-        source, _row, flag = chosen
         evidence_row = by_source[source]
         values = {
             "level": evidence_row.level,
             "source": source,
             "evidence": evidence_row,
             "observed_on": evidence_row.observed_on,
-            "calibration_flag": flag,
+            "calibration_flag": rule.calibration_flag(candidates),
         }
         if estimate is None:
             new.append(
@@ -103,19 +148,6 @@ def estimates_recompute(
 ESTIMATE_FIELDS = ("level", "source", "evidence", "observed_on", "calibration_flag")
 
 
-def _choose(latest: dict[str, tuple[int, int, dt.date]]) -> tuple[str, tuple[int, int, dt.date], bool] | None:
-    """Apply the estimate rule to the latest valid evidence per source: (source, (id, level, date), flag)."""
-    source = next((s for s in SOURCE_PRIORITY if s in latest), None)
-    if source is None:
-        return None
-    own = latest.get(EvidenceSource.SELF)
-    flag = own is not None and any(
-        other is not None and abs(other[1] - own[1]) >= 2
-        for other in (latest.get(EvidenceSource.TEST), latest.get(EvidenceSource.LEADER))
-    )
-    return source, latest[source], flag
-
-
 @transaction.atomic
 def estimates_rebuild(*, organisation_id: int, today: dt.date | None = None) -> int:
     """Recompute every estimate of the organisation from its evidence, in bulk; returns how many exist."""
@@ -127,26 +159,27 @@ def estimates_rebuild(*, organisation_id: int, today: dt.date | None = None) -> 
         .values_list("person_id", "competence_id", "source", "pk", "level", "observed_on")
         .iterator(chunk_size=20_000)
     )
-    latest: dict[tuple[int, int], dict[str, tuple[int, int, dt.date]]] = defaultdict(dict)
+    latest: dict[tuple[int, int], dict[str, rule.Candidate]] = defaultdict(dict)
     for person_id, competence_id, source, pk, level, observed_on in rows:
-        latest[(person_id, competence_id)].setdefault(source, (pk, level, observed_on))
+        latest[(person_id, competence_id)].setdefault(source, rule.Candidate(pk, level, observed_on))
+    caps = knowledge_caps(competence_ids={competence_id for _person, competence_id in latest})
     CompetenceEstimate.objects.filter(organisation_id=organisation_id).delete()
     estimates = []
-    for (person_id, competence_id), by_source in latest.items():
-        chosen = _choose(by_source)
-        if chosen is None:
+    for (person_id, competence_id), candidates in latest.items():
+        winner = rule.choose(candidates, caps.get(competence_id, rule.DEFAULT_KNOWLEDGE_CAP))
+        if winner is None:
             continue
-        source, (evidence_id, level, observed_on), flag = chosen
+        chosen = candidates[winner]
         estimates.append(
             CompetenceEstimate(
                 organisation_id=organisation_id,
                 person_id=person_id,
                 competence_id=competence_id,
-                level=level,
-                source=source,
-                evidence_id=evidence_id,
-                observed_on=observed_on,
-                calibration_flag=flag,
+                level=chosen.level,
+                source=winner,
+                evidence_id=chosen.evidence_id,
+                observed_on=chosen.observed_on,
+                calibration_flag=rule.calibration_flag(candidates),
             )
         )
     CompetenceEstimate.objects.bulk_create(estimates, batch_size=5000)

@@ -1,82 +1,46 @@
-"""The knowledge test: the item bank, drawing a person's questions, answers and scoring."""
+"""The knowledge test: drawing a person's questions for their role, answers and scoring.
+
+The item bank itself (the bundled items, HR's own items and revisions) is `item_bank`. Scoring and the
+knowledge cap follow `assessments.evidence_rule` (docs/decisions/0016).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fagdigital.assessments import evidence_rule as rule
 from fagdigital.assessments.models import (
     Campaign,
     Evidence,
     EvidenceSource,
     Instrument,
     ItemKind,
+    Participant,
     Response,
     ResponseStatus,
     TestItem,
     TestQuestion,
 )
-from fagdigital.frameworks.models import Competence
-from fagdigital.tenancy.models import Organisation
+from fagdigital.frameworks.models import Competence, RoleProfile, RoleTarget
 
 from .base import AnswerRefusedError, SubmitResult, check_accepts, touch
-from .evidence import estimates_recompute, evidence_changed
-
-ITEM_BANK_PATH = Path(__file__).parent.parent / "data" / "security_item_bank.json"
-
-# Knowledge-test score (difficulty-weighted share correct) → level; see docs/decisions/0007.
-TEST_LEVEL_THRESHOLDS: tuple[tuple[float, int], ...] = ((0.9, 4), (0.6, 3), (0.3, 2), (0.0, 1))
+from .evidence import estimates_recompute, evidence_changed, framework_knowledge_cap
 
 
-def item_bank_install(*, organisation: Organisation, framework_key: str, path: Path = ITEM_BANK_PATH) -> int:
-    """Add the bundled items the organisation does not have yet (by key); returns how many were added."""
-    bank = json.loads(path.read_text(encoding="utf-8"))
-    if bank.get("framework_key") != framework_key:
-        return 0
-    existing = set(
-        TestItem.objects.filter(organisation=organisation, framework_key=framework_key).values_list(
-            "key", flat=True
-        )
-    )
-    new = [
-        TestItem(
-            organisation=organisation,
-            framework_key=framework_key,
-            competence_code=item["competence"],
-            key=item["key"],
-            kind=item["kind"],
-            difficulty=item["difficulty"],
-            scenario_da=item.get("scenario", {}).get("da", ""),
-            scenario_en=item.get("scenario", {}).get("en", ""),
-            question_da=item["question"]["da"],
-            question_en=item["question"].get("en", ""),
-            explanation_da=item["explanation"]["da"],
-            explanation_en=item["explanation"].get("en", ""),
-            options=[
-                {
-                    "key": o["key"],
-                    "da": o["text"]["da"],
-                    "en": o["text"].get("en", ""),
-                    "correct": bool(o["correct"]),
-                }
-                for o in item["options"]
-            ],
-        )
-        for item in bank["items"]
-        if item["key"] not in existing
-    ]
-    TestItem.objects.bulk_create(new)
-    return len(new)
+def test_level(score: float, cap: int = rule.DEFAULT_KNOWLEDGE_CAP) -> int:
+    """The level for a share of items right (0..1), never above the knowledge cap. A test level also needs
+    enough items: use `evidence_rule.knowledge_level_for`, which says None below the minimum (the demo
+    generator still calls this one)."""
+    return rule.level_for_share(score, cap)
 
 
 # --- Knowledge tests -----------------------------------------------------------------------------
@@ -99,18 +63,49 @@ def _draw_items(items: list[TestItem], count: int, rng: random.Random) -> list[T
     return chosen
 
 
-def test_competences(*, campaign: Campaign) -> list[Competence]:
-    """The competences of the campaign's test areas that have items in the organisation's bank."""
-    with_items = set(
+def test_role(*, campaign: Campaign, role_code: str) -> str:
+    """The role code the draw follows: the person's role profile when the round's framework has it, else
+    "" (no role: every competence of the test's areas, role-neutral items only)."""
+    if role_code and RoleProfile.objects.filter(framework_id=campaign.framework_id, code=role_code).exists():
+        return role_code
+    return ""
+
+
+def participant_role(*, campaign: Campaign, person_id: int) -> str:
+    """The role profile the person had when the round opened (Participant), checked against its framework."""
+    code = (
+        Participant.objects.filter(campaign=campaign, person_id=person_id)
+        .values_list("role_profile_code", flat=True)
+        .first()
+    )
+    return test_role(campaign=campaign, role_code=code or "")
+
+
+def _bank(campaign: Campaign) -> list[TestItem]:
+    return list(
         TestItem.objects.filter(
             organisation_id=campaign.organisation_id, framework_key=campaign.framework.key, active=True
-        ).values_list("competence_code", flat=True)
+        ).order_by("key")
     )
+
+
+def test_competences(*, campaign: Campaign, role_code: str = "") -> list[Competence]:
+    """The competences a person of this role is tested in: those of the round's test areas that the role
+    profile targets (all of them without a role) and that have items fitting the role."""
+    role_code = test_role(campaign=campaign, role_code=role_code)
+    with_items = {item.competence_code for item in _bank(campaign) if item.fits_role(role_code)}
+    competences = Competence.objects.filter(
+        framework=campaign.framework, area__code__in=campaign.test_area_codes
+    )
+    if role_code:
+        competences = competences.filter(
+            pk__in=RoleTarget.objects.filter(
+                role_profile__framework_id=campaign.framework_id, role_profile__code=role_code
+            ).values("competence_id")
+        )
     return [
         competence
-        for competence in Competence.objects.filter(
-            framework=campaign.framework, area__code__in=campaign.test_area_codes
-        ).order_by("area__position", "position", "code")
+        for competence in competences.order_by("area__position", "position", "code")
         if competence.code in with_items
     ]
 
@@ -145,17 +140,20 @@ class DrawPool:
         return chosen
 
 
-def draw_pools(*, campaign: Campaign, person_id: int) -> list[DrawPool]:
-    """Per competence of the round's test, the active bank items split by whether the person saw the key."""
-    competences = test_competences(campaign=campaign)
+def draw_pools(*, campaign: Campaign, person_id: int, role_code: str | None = None) -> list[DrawPool]:
+    """Per competence the person is tested in, the active bank items that fit their role, split by whether
+    the person has seen the key. `role_code` None: the role they had when the round opened."""
+    role = (
+        participant_role(campaign=campaign, person_id=person_id)
+        if role_code is None
+        else test_role(campaign=campaign, role_code=role_code)
+    )
+    competences = test_competences(campaign=campaign, role_code=role)
+    wanted = {c.code for c in competences}
     by_code: dict[str, list[TestItem]] = defaultdict(list)
-    for item in TestItem.objects.filter(
-        organisation_id=campaign.organisation_id,
-        framework_key=campaign.framework.key,
-        active=True,
-        competence_code__in=[c.code for c in competences],
-    ).order_by("key"):
-        by_code[item.competence_code].append(item)
+    for item in _bank(campaign):
+        if item.competence_code in wanted and item.fits_role(role):
+            by_code[item.competence_code].append(item)
     seen = seen_item_ids(person_id=person_id)
     return [
         DrawPool(
@@ -171,8 +169,9 @@ def draw_pools(*, campaign: Campaign, person_id: int) -> list[DrawPool]:
 def test_start(*, response: Response, today: dt.date | None = None) -> list[TestQuestion]:
     """Draw the person's questions once (stratified by difficulty per competence); later calls reuse them.
 
-    Items whose key the person has seen (after an earlier test) are drawn only when the bank has too
-    few others for a competence (docs/decisions/0012).
+    Only competences the person's role profile targets, and only items whose scenario fits the role
+    (docs/decisions/0016). Items whose key the person has seen (after an earlier test) are drawn only
+    when the bank has too few others for a competence (docs/decisions/0012).
     """
     today = today or timezone.localdate()
     response = (
@@ -229,13 +228,10 @@ def test_answer_save(
     return question
 
 
-def test_level(score: float) -> int:
-    return next(level for threshold, level in TEST_LEVEL_THRESHOLDS if score >= threshold)
-
-
 @transaction.atomic
 def test_submit(*, response: Response, today: dt.date | None = None) -> SubmitResult:
-    """Score the test on the server: one evidence row per competence with the score behind the level."""
+    """Score the test on the server: per competence the number right of the items asked, and a level
+    (evidence) only where enough items were asked for one (evidence_rule.knowledge_level_for)."""
     today = today or timezone.localdate()
     response = Response.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=response.pk)
     if response.is_submitted:
@@ -246,24 +242,19 @@ def test_submit(*, response: Response, today: dt.date | None = None) -> SubmitRe
     if not questions:
         raise AnswerRefusedError(_("Testen er ikke startet."))
     competences = {c.code: c for c in Competence.objects.filter(framework_id=response.campaign.framework_id)}
-    earned: dict[str, float] = defaultdict(float)
-    possible: dict[str, float] = defaultdict(float)
+    cap = framework_knowledge_cap(response.campaign.framework_id)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for question in questions:
-        is_correct = frozenset(question.selected) == question.item.correct_keys
-        question.correct = is_correct
-        code = question.item.competence_code
-        possible[code] += question.item.difficulty
-        earned[code] += question.item.difficulty if is_correct else 0
-        counts[code][0] += int(is_correct)
-        counts[code][1] += 1
+        question.correct = frozenset(question.selected) == question.item.correct_keys
+        counts[question.item.competence_code][0] += int(question.correct)
+        counts[question.item.competence_code][1] += 1
     TestQuestion.objects.bulk_update(questions, ["correct"])
     touched: set[int] = set()
-    for code, total in possible.items():
+    for code, (right, items) in counts.items():
         competence = competences.get(code)
-        if competence is None:
+        level = rule.knowledge_level_for(correct=right, items=items, cap=cap)
+        if competence is None or level is None:
             continue
-        score = earned[code] / total if total else 0.0
         Evidence.objects.update_or_create(
             response=response,
             competence=competence,
@@ -271,10 +262,10 @@ def test_submit(*, response: Response, today: dt.date | None = None) -> SubmitRe
                 "organisation_id": response.organisation_id,
                 "person_id": response.subject_id,
                 "source": EvidenceSource.TEST,
-                "level": test_level(score),
+                "level": level,
                 "observed_on": today,
                 "campaign_id": response.campaign_id,
-                "detail": {"score": round(score, 3), "correct": counts[code][0], "items": counts[code][1]},
+                "detail": {"correct": right, "items": items, "cap": cap},
             },
         )
         touched.add(competence.pk)

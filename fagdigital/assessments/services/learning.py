@@ -1,8 +1,9 @@
 """Learning evidence: completed learning activities as the "learning" source of the estimate rule.
 
 The development app records completions; this is the one public way to turn one into `Evidence` rows,
-so the estimate rule (evidence.py, decision 0007) applies to them like to every other source. This
-module only writes and removes rows and asks `estimates_recompute`; it decides nothing about the rule.
+so the estimate rule (evidence_rule.py, decisions 0007 and 0016) applies to them like to every other
+source. This module only writes and removes rows and asks `estimates_recompute`; it decides nothing
+about the rule.
 
 Each completion is named by a `reference` (e.g. "development.completion:42") stored in the evidence's
 detail, so recording it again replaces its rows and withdrawing it removes exactly them.

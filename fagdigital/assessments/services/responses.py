@@ -8,7 +8,7 @@ or a retried request give one submission.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -53,10 +53,13 @@ def answers_save(
     response: Response,
     levels: Mapping[int, int | None],
     comments: Mapping[int, str] | None = None,
+    clear: Iterable[int] = (),
     today: dt.date | None = None,
 ) -> Response:
     """Save answers of a self- or leader assessment, competence id → level (`None` is "ved ikke").
 
+    `clear` names competences whose answer is withdrawn (the leader's grid: Delete). An answer with a
+    comment is not withdrawn that way: the comment would go with it, so that is refused with a reason.
     Saving the same answers again changes nothing, so a client may resend a whole page at every change.
     All answers are checked before any is written: one bad answer saves none of them.
     """
@@ -70,7 +73,8 @@ def answers_save(
     if response.instrument not in (Instrument.SELF, Instrument.LEADER):
         raise AnswerRefusedError(_("Svaret hører ikke til en vurdering."))
     comments = comments or {}
-    wanted = set(levels) | set(comments)
+    cleared = set(clear) - set(levels) - set(comments)
+    wanted = set(levels) | set(comments) | cleared
     known = set(
         Competence.objects.filter(framework_id=response.campaign.framework_id, pk__in=wanted).values_list(
             "pk", flat=True
@@ -84,9 +88,17 @@ def answers_save(
     existing = {
         a.competence_id: a for a in Answer.objects.filter(response=response, competence_id__in=wanted)
     }
+    withdrawn = [existing[c] for c in cleared if c in existing]
+    if any(answer.comment for answer in withdrawn):
+        raise AnswerRefusedError(
+            _(
+                "Svaret har en kommentar. Ret eller fjern svaret på siden for medarbejderen, "
+                "så kommentaren ikke går tabt."
+            )
+        )
     new: list[Answer] = []
     changed: list[Answer] = []
-    for competence_id in wanted:
+    for competence_id in wanted - cleared:
         answer = existing.get(competence_id)
         level = levels.get(competence_id, answer.level if answer else None)
         comment = comments.get(competence_id, answer.comment if answer else "").strip()
@@ -103,7 +115,8 @@ def answers_save(
         elif (answer.level, answer.comment) != (level, comment):
             answer.level, answer.comment, answer.updated_at = level, comment, timezone.now()
             changed.append(answer)
-    if new or changed:
+    if new or changed or withdrawn:
+        Answer.objects.filter(pk__in=[a.pk for a in withdrawn]).delete()
         Answer.objects.bulk_create(new)
         Answer.objects.bulk_update(changed, ["level", "comment", "updated_at"])
         touch(response)
@@ -138,7 +151,10 @@ def response_submit(*, response: Response, today: dt.date | None = None) -> Subm
     if response.instrument in (Instrument.SELF, Instrument.LEADER):
         _evidence_from_answers(response, today)
     elif response.instrument == Instrument.CHIEFS:
-        pass  # The organisation's own statements: they are results, not evidence about a person.
+        # The organisation's own statements: they are results, not evidence about a person. Which kind of
+        # chief answered makes the figures comparable with IT i Praksis, so it is part of the answer.
+        if not response.respondent_type:
+            raise AnswerRefusedError(_("Vælg, hvilken rolle du svarer ud fra, før du indsender."))
     else:
         raise AnswerRefusedError(_("En videnstest indsendes for sig."))
     resubmitted = response.is_submitted
@@ -158,6 +174,12 @@ def _evidence_from_answers(response: Response, today: dt.date) -> None:
     new: list[Evidence] = []
     changed: list[Evidence] = []
     gone: list[int] = []
+    # An answer withdrawn since the last submission withdraws its evidence too.
+    answered = {answer.competence_id for answer in answers}
+    for competence_id, existing_row in current.items():
+        if competence_id not in answered:
+            gone.append(existing_row.pk)
+            touched.add(competence_id)
     for answer in answers:
         existing = current.get(answer.competence_id)
         if answer.level is None:

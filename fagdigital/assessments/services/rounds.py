@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from fagdigital.assessments.evidence_rule import MIN_ITEMS_FOR_TEST_LEVEL
 from fagdigital.assessments.models import (
     Campaign,
     CampaignStatus,
@@ -35,8 +36,11 @@ from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Organisation
 
 from .base import lock_draft
-from .knowledge_test import item_bank_install
+from .item_bank import item_bank_install
 from .survey import survey_items_install_default
+
+# More than this per competence makes the test long, and the bank seldom holds more for one role.
+MAX_ITEMS_PER_COMPETENCE = 8
 
 # --- Campaigns -----------------------------------------------------------------------------------
 
@@ -53,7 +57,7 @@ class CampaignSettings:
     role_profile_codes: Sequence[str] = ()
     reminder_days: Sequence[int] = (7, 2)
     test_area_codes: Sequence[str] = ()
-    test_items_per_competence: int = 2
+    test_items_per_competence: int = MIN_ITEMS_FOR_TEST_LEVEL
 
 
 def has_control_characters(text: str) -> bool:
@@ -109,8 +113,10 @@ def _check_settings(organisation: Organisation, values: CampaignSettings) -> Non
         known_areas = set(values.framework.areas.values_list("code", flat=True))
         if not values.test_area_codes or set(values.test_area_codes) - known_areas:
             errors["test_area_codes"].append(_("Vælg de fokusområder, videnstesten skal dække."))
-        if not 1 <= values.test_items_per_competence <= 5:
-            errors["test_items_per_competence"].append(_("Vælg mellem 1 og 5 spørgsmål pr. kompetence."))
+        if not 1 <= values.test_items_per_competence <= MAX_ITEMS_PER_COMPETENCE:
+            errors["test_items_per_competence"].append(
+                _("Vælg mellem 1 og %(n)s spørgsmål pr. kompetence.") % {"n": MAX_ITEMS_PER_COMPETENCE}
+            )
     if errors:
         raise ValidationError(dict(errors))
 

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fagdigital.assessments.models import Campaign, Instrument, Response, SurveyAnswer, SurveyItem
+from fagdigital.assessments.models import (
+    Campaign,
+    Instrument,
+    RespondentType,
+    Response,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyOrigin,
+    SurveyTheme,
+)
+from fagdigital.assessments.selectors.survey import DEFAULT_SURVEY_PATH
 
 from .base import AnswerRefusedError, check_accepts, lock_draft, touch
-
-DEFAULT_SURVEY_PATH = Path(__file__).parent.parent / "data" / "chiefs_survey.json"
 
 
 def survey_items_install_default(*, campaign: Campaign) -> None:
@@ -28,6 +35,8 @@ def survey_items_install_default(*, campaign: Campaign) -> None:
             text_da=item["text"]["da"],
             text_en=item["text"]["en"],
             area_code=item.get("area", ""),
+            theme=item.get("theme", SurveyTheme.GENERAL),
+            origin=item.get("origin", SurveyOrigin.OWN),
             position=index,
         )
         for index, item in enumerate(data["items"])
@@ -88,3 +97,24 @@ def survey_answer_save(
         return answer
     touch(response)
     return answer
+
+
+@transaction.atomic
+def survey_respondent_type_set(
+    *, response: Response, respondent_type: str, today: dt.date | None = None
+) -> Response:
+    """Record which kind of chief (RespondentType) the respondent answers as; they choose it themselves."""
+    today = today or timezone.localdate()
+    response = Response.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=response.pk)
+    check_accepts(response.campaign, today)
+    if response.instrument != Instrument.CHIEFS:
+        raise AnswerRefusedError(_("Spørgsmålet hører ikke til målingen."))
+    if respondent_type not in RespondentType.values:
+        raise AnswerRefusedError(
+            _("Vælg en af de tre roller: topchef, digitaliserings- eller it-chef, fagchef.")
+        )
+    if response.respondent_type != respondent_type:
+        response.respondent_type = respondent_type
+        response.save(update_fields=["respondent_type", "updated_at"])
+        touch(response)
+    return response

@@ -87,10 +87,10 @@ def test_the_draw_avoids_items_whose_key_the_person_has_seen_while_the_bank_allo
 ) -> None:
     user, person = team.users[0], team.members[0]
     client = client_for(user)
-    spring = make_campaign(instruments=(Instrument.TEST,), name="Forår")
+    spring = make_campaign(instruments=(Instrument.TEST,), name="Forår", test_items_per_competence=2)
     first = _take_test(client, spring, user)
-    autumn = make_campaign(instruments=(Instrument.TEST,), name="Efterår")
-    # Every DS competence has 6 or more items; two per round leave four fresh ones.
+    autumn = make_campaign(instruments=(Instrument.TEST,), name="Efterår", test_items_per_competence=2)
+    # Every DS competence has 4 or more items for the role; two per round leave two or more fresh ones.
     assert selectors.withheld_items(person_id=person.pk, today=timezone.localdate()) == {}
     second = _take_test(client, autumn, user, submit=False)
     assert {q.item_id for q in first}.isdisjoint({q.item_id for q in second})
@@ -111,7 +111,8 @@ def test_a_small_bank_withholds_the_keys_the_open_round_may_ask_until_it_is_subm
     page = _result_page(client, spring)
     assert all(page.shows_key(q) for q in first)
 
-    # Autumn asks 4 per competence: the DS competences with 6 items have only 3 fresh ones left.
+    # Autumn asks 4 per competence: the DS competences with fewer than 7 items for the role have fewer
+    # than 4 fresh ones left.
     autumn = make_campaign(instruments=(Instrument.TEST,), name="Efterår", test_items_per_competence=4)
     pools = {p.competence.code: p for p in services.draw_pools(campaign=autumn, person_id=person.pk)}
     at_risk = {item.pk for pool in pools.values() for item in pool.at_risk(4)}

@@ -238,13 +238,18 @@ def test_items_are_drawn_once_per_person_spread_over_difficulty(
         )
     )
     assert set(by_competence) == ds_codes
-    for difficulties in by_competence.values():
+    pools = {
+        p.competence.code: p for p in services.draw_pools(campaign=campaign, person_id=team.members[0].pk)
+    }
+    for code, difficulties in by_competence.items():
         assert len(difficulties) == 3
-        assert len(set(difficulties)) == 3  # the bank has every difficulty for each DS competence
+        # One of each difficulty in turn: as many different ones as the role's items have (at most 3).
+        available = {item.difficulty for item in pools[code].fresh}
+        assert len(set(difficulties)) == min(3, len(available))
     assert [q.pk for q in services.test_start(response=response)] == [q.pk for q in questions]
 
 
-def test_scoring_maps_difficulty_weighted_scores_to_levels(
+def test_scoring_counts_right_answers_and_caps_the_level_at_the_knowledge_cap(
     team: Team, make_campaign: Callable[..., Campaign]
 ) -> None:
     campaign = make_campaign()
@@ -261,10 +266,10 @@ def test_scoring_maps_difficulty_weighted_scores_to_levels(
         )
     services.test_submit(response=response)
     levels = dict(Evidence.objects.filter(response=response).values_list("competence__code", "level"))
-    assert levels.pop(first_code) == 4
+    assert levels.pop(first_code) == 3  # all right: the knowledge cap, never level 4
     assert set(levels.values()) == {1}
     detail = Evidence.objects.get(response=response, competence__code=first_code).detail
-    assert detail == {"score": 1.0, "correct": 2, "items": 2}
+    assert detail == {"correct": 4, "items": 4, "cap": 3}
     # Submitting again changes nothing; answers can no longer change.
     assert not services.test_submit(response=response).applied
     with pytest.raises(services.AnswerRefusedError):
@@ -272,10 +277,23 @@ def test_scoring_maps_difficulty_weighted_scores_to_levels(
 
 
 @pytest.mark.parametrize(
-    ("score", "level"), [(0.0, 1), (0.29, 1), (0.3, 2), (0.59, 2), (0.6, 3), (0.89, 3), (0.9, 4)]
+    ("share", "cap", "level"),
+    [
+        (0.0, 3, 1),
+        (0.49, 3, 1),
+        (0.5, 3, 2),
+        (0.74, 3, 2),
+        (0.75, 3, 3),
+        (1.0, 3, 3),
+        (1.0, 2, 2),
+        (0.74, 2, 1),
+        (1.0, 1, 1),
+        (0.89, 4, 3),
+        (0.9, 4, 4),
+    ],
 )
-def test_test_level_thresholds(score: float, level: int) -> None:
-    assert services.test_level(score) == level
+def test_test_level_thresholds(share: float, cap: int, level: int) -> None:
+    assert services.test_level(share, cap) == level
 
 
 def test_a_single_choice_item_takes_one_option(team: Team, make_campaign: Callable[..., Campaign]) -> None:

@@ -625,7 +625,7 @@ def test_survey_items_can_be_added_changed_and_deleted_in_a_draft(
     count = campaign.survey_items.count()
     assert count >= 4
     page = text(admin.get(f"{base}/"))
-    assert "I hvor høj grad har medarbejderne de digitale kompetencer" in page
+    assert "I hvor høj grad besidder medarbejderne de digitale kompetencer" in page
     # Invalid: nothing saved, the message at the field.
     response = admin.post(f"{base}/0/", {"text_da": " ", "area_code": ""})
     assert response.status_code == 422
@@ -696,6 +696,7 @@ def test_survey_results_show_the_distribution_only_when_closed_with_k_answers(
         )
         for item, value in zip(items, values, strict=False):
             services.survey_answer_save(response=response, item=item, value=value)
+        services.survey_respondent_type_set(response=response, respondent_type="topchef")
         services.response_submit(response=response)
     url = f"/maalinger/{campaign.pk}/ledelsesmaaling/resultater/"
     page = text(admin.get(url))

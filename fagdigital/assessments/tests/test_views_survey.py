@@ -51,7 +51,9 @@ def test_the_survey_autosaves_and_keeps_the_answers_on_reload(
     page = client.get(_url("survey", campaign))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "I hvor høj grad har medarbejderne de digitale kompetencer" in html
+    assert (
+        "I hvor høj grad besidder medarbejderne de digitale kompetencer, som kommunen har behov for?" in html
+    )
     for label in ("Slet ikke", "I mindre grad", "I nogen grad", "I høj grad", "I meget høj grad", "Ved ikke"):
         assert label in html
     assert "direktion og kompetencekonsulenter" in html
@@ -74,11 +76,18 @@ def test_the_headline_statements_come_first_then_each_focus_area(
     campaign = make_campaign()
     html = client_for(chief).get(_url("survey", campaign)).content.decode()
     items = _items(campaign)
-    headline = [i for i in items if not i.area_code]
+    headline = [i for i in items if not i.area_code and not i.theme]
     by_area = [i for i in items if i.area_code]
-    assert headline and by_area
+    themed = [i for i in items if i.theme in ("barrier", "need")]
+    assert headline and by_area and themed
     last_headline = max(html.index(f'id="item-{i.pk}"') for i in headline)
     assert all(html.index(f'id="item-{i.pk}"') > last_headline for i in by_area)
+    # Barriers, then needs, after every focus area; each statement says where its wording comes from.
+    last_area = max(html.index(f'id="item-{i.pk}"') for i in by_area)
+    assert all(html.index(f'id="item-{i.pk}"') > last_area for i in themed)
+    assert html.index("Barrierer for kommunens digitalisering") < html.index("Kommunens behov for at styrke")
+    assert "Som i Rambølls IT i Praksis (ordlyd efter artiklens gengivelse)" in html
+    assert "fagdigitals eget spørgsmål" in html
     areas = Area.objects.filter(framework=campaign.framework, code__in={i.area_code for i in by_area})
     positions = [html.index(area.name_da) for area in areas.order_by("position")]
     assert positions == sorted(positions)
@@ -90,7 +99,13 @@ def test_submitting_twice_gives_one_submission_and_changes_can_be_resubmitted(
     campaign = make_campaign()
     (first,) = _items(campaign)[:1]
     client = client_for(chief)
-    submitted = client.post(_url("survey_submit", campaign), {f"s{first.pk}": "5"})
+    refused = client.post(_url("survey_submit", campaign), {f"s{first.pk}": "5"})
+    assert refused.status_code == 409
+    assert "Vælg, hvilken rolle du svarer ud fra, før du indsender." in refused.content.decode()
+    assert SurveyAnswer.objects.get(item=first).value == 5  # the answer on the page is kept
+    submitted = client.post(
+        _url("survey_submit", campaign), {f"s{first.pk}": "5", "respondent_type": "fagchef"}
+    )
     assert submitted.status_code == 302
     response = Response.objects.get(instrument=Instrument.CHIEFS)
     assert response.status == ResponseStatus.SUBMITTED
@@ -190,3 +205,35 @@ def test_an_empty_survey_cannot_be_submitted(
     assert refused.status_code == 422
     assert "mindst ét spørgsmål" in refused.content.decode()
     assert not Response.objects.filter(status=ResponseStatus.SUBMITTED).exists()
+
+
+def test_the_chief_chooses_the_kind_of_chief_they_answer_as_and_it_is_stored(
+    team: Team, make_campaign: Callable[..., Campaign], client_for: Callable[[User], Client], chief: User
+) -> None:
+    campaign = make_campaign()
+    (first,) = _items(campaign)[:1]
+    client = client_for(chief)
+    html = client.get(_url("survey", campaign)).content.decode()
+    assert "Hvilken rolle svarer du ud fra?" in html
+    for label in ("Topchef (kommunaldirektør eller direktør)", "Digitaliserings- eller it-chef", "Fagchef"):
+        assert label in html
+    assert "mindst 5 har svaret i gruppen" in html
+    # A made-up kind is refused, and nothing of the page is saved.
+    refused = client.post(
+        _url("survey_save", campaign), {"respondent_type": "borgmester", f"s{first.pk}": "4"}, headers=HX
+    )
+    assert refused.status_code == 409
+    assert not SurveyAnswer.objects.exists()
+    saved = client.post(_url("survey_save", campaign), {"respondent_type": "digitaliseringschef"}, headers=HX)
+    assert saved.status_code == 200 and "Gemt kl." in saved.content.decode()
+    response = Response.objects.get(instrument=Instrument.CHIEFS)
+    assert response.respondent_type == "digitaliseringschef"
+    reloaded = client.get(_url("survey", campaign)).content.decode()
+    assert re.search(
+        r'id="respondent-type-digitaliseringschef"\s+value="digitaliseringschef"\s+checked', reloaded
+    )
+    # Changing it after submitting means submitting again, like any other answer.
+    client.post(_url("survey_submit", campaign), {f"s{first.pk}": "4"})
+    client.post(_url("survey_save", campaign), {"respondent_type": "topchef"}, headers=HX)
+    response.refresh_from_db()
+    assert (response.respondent_type, response.changed_since_submit) == ("topchef", True)

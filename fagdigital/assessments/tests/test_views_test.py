@@ -33,11 +33,19 @@ HX = {"HX-Request": "true"}
 
 
 def _draw_multiple_choice_too(campaign: Campaign) -> None:
-    """The draw is random: keep only DS2's multiple-choice items so every test has some."""
-    TestItem.objects.filter(
-        organisation_id=campaign.organisation_id, competence_code="DS2", kind=ItemKind.SINGLE
-    ).update(active=False)
-    assert TestItem.objects.filter(competence_code="DS2", kind=ItemKind.MULTIPLE, active=True).count() >= 2
+    """The draw is random: leave DS2 its role-neutral multiple-choice items and only as many single-choice
+    ones as it takes to fill the competence's questions, so every test has multiple-choice questions."""
+    ds2 = TestItem.objects.filter(
+        organisation_id=campaign.organisation_id, competence_code="DS2", role_codes=[]
+    )
+    multiple = ds2.filter(kind=ItemKind.MULTIPLE).count()
+    assert multiple >= 2
+    keep = list(
+        ds2.filter(kind=ItemKind.SINGLE).order_by("key")[: campaign.test_items_per_competence - multiple]
+    )
+    TestItem.objects.filter(organisation_id=campaign.organisation_id, competence_code="DS2").exclude(
+        kind=ItemKind.MULTIPLE, role_codes=[]
+    ).exclude(pk__in=[item.pk for item in keep]).update(active=False)
 
 
 def _start(client: Client, campaign: Campaign) -> None:
@@ -102,7 +110,7 @@ def test_the_answer_key_is_not_in_any_page_or_response_before_submission(
     pages = [client.get(reverse("assessments:test_start", args=[campaign.pk])).content.decode()]
     _start(client, campaign)
     questions = _questions(user)
-    assert len(questions) == 16  # 8 security competences, 2 items each
+    assert len(questions) == 32  # 8 security competences, 4 items each
     assert any(q.item.kind == ItemKind.MULTIPLE for q in questions)
     questions_page = client.get(reverse("assessments:test_questions", args=[campaign.pk])).content.decode()
     pages.append(questions_page)
@@ -167,12 +175,12 @@ def test_the_answer_key_is_shown_after_submission(
     assert again["Location"] == reverse("assessments:test_result", args=[campaign.pk])
 
 
-def test_scoring_gives_the_top_level_for_all_correct_and_the_lowest_for_all_wrong(
+def test_scoring_gives_the_knowledge_cap_for_all_correct_and_the_lowest_for_all_wrong(
     team: Team, make_campaign: Callable[..., Campaign], client: Client
 ) -> None:
     campaign = make_campaign()
     for user, pick, level in (
-        (team.users[0], lambda q: sorted(q.item.correct_keys), 4),
+        (team.users[0], lambda q: sorted(q.item.correct_keys), 3),
         (team.users[1], _wrong_keys, 1),
     ):
         client.force_login(user)
@@ -186,13 +194,16 @@ def test_scoring_gives_the_top_level_for_all_correct_and_the_lowest_for_all_wron
         assert len(evidence) == 8
         assert {e.level for e in evidence} == {level}
         assert {e.source for e in evidence} == {EvidenceSource.TEST}
-        assert all(e.detail["items"] == 2 for e in evidence)
+        assert all(e.detail["items"] == 4 for e in evidence)
         page = client.get(reverse("assessments:test_result", args=[campaign.pk])).content.decode()
         assert campaign.framework.level_name(level) in page
-        if level == 4:
-            assert "Du svarede rigtigt på 16 af 16 spørgsmål" in page
+        if level == 3:
+            assert "Du svarede rigtigt på 32 af 32 spørgsmål" in page
         else:
-            assert "Du svarede rigtigt på 0 af 16 spørgsmål" in page
+            assert "Du svarede rigtigt på 0 af 32 spørgsmål" in page
+        # One scoring: the number right per competence, no percentage of points beside it.
+        assert " % af pointene" not in page
+        assert "Score" not in page
 
 
 def test_submitting_twice_gives_one_set_of_evidence(
@@ -307,7 +318,7 @@ def test_unticking_every_box_clears_a_multiple_choice_answer(
     assert question.answered
     saved = client.post(save, {"shown": [str(question.pk)]}, headers=HX)
     assert saved.status_code == 200
-    assert "0 af 16 besvaret" in saved.content.decode()
+    assert "0 af 32 besvaret" in saved.content.decode()
     question.refresh_from_db()
     assert question.selected == []
     assert not question.answered
@@ -325,7 +336,7 @@ def test_the_result_before_submission_leads_to_the_questions(
     assert not_started["Location"] == reverse("assessments:test_start", args=[campaign.pk])
     intro = client.get(not_started["Location"]).content.decode()
     assert "Start testen" in intro
-    assert "16 spørgsmål" in intro
+    assert "32 spørgsmål" in intro
     assert "Udviklingssamtale" in intro
     # Only looking does not count as starting ("Mine målinger" still says "not started").
     assert not Response.objects.filter(instrument=Instrument.TEST).exists()

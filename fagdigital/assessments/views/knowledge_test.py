@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fagdigital.assessments import selectors, services
 from fagdigital.assessments.autosave import save_status_response
+from fagdigital.assessments.evidence_rule import MIN_ITEMS_FOR_TEST_LEVEL, SHARE_THRESHOLDS
 from fagdigital.assessments.models import Instrument, Participant, Response, TestQuestion
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
@@ -82,7 +83,9 @@ def test_start(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResp
             return redirect("assessments:test_questions", campaign_id=campaign_id)
     drawn = response.questions.count() if response is not None else 0
     context = _base_context(participant, response) | {
-        "plan": selectors.test_plan(campaign=participant.campaign),
+        "plan": selectors.test_plan(campaign=participant.campaign, person_id=participant.person_id),
+        "min_items": MIN_ITEMS_FOR_TEST_LEVEL,
+        "cap": services.framework_knowledge_cap(participant.campaign.framework_id),
         "drawn": drawn,
         "error": error,
     }
@@ -214,14 +217,17 @@ def test_submit(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
     return render(request, "assessments/test/review.html", context, status=409 if error else 200)
 
 
-def _level_bands() -> list[dict[str, int]]:
-    """The score → level rule as the person reads it: "level: from N %", the lowest "under N %"."""
+def _level_bands(cap: int) -> list[dict[str, int]]:
+    """The share right → level rule as the person reads it: "level: at least N %", the lowest "under N %"."""
+    if not SHARE_THRESHOLDS[cap]:
+        return [{"level": 1, "from": 0}]
     bands: list[dict[str, int]] = []
-    previous = 0
-    for threshold, level in sorted(services.TEST_LEVEL_THRESHOLDS, reverse=True):
+    previous = 100
+    for threshold, level in SHARE_THRESHOLDS[cap]:
         percent = round(100 * threshold)
-        bands.append({"level": level, "from": percent} if percent else {"level": level, "below": previous})
+        bands.append({"level": level, "from": percent})
         previous = percent
+    bands.append({"level": 1, "below": previous})
     return bands
 
 
@@ -231,12 +237,15 @@ def test_result(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpRes
     if response is None or not response.is_submitted:
         return redirect("assessments:test_questions", campaign_id=campaign_id)
     questions = selectors.test_questions(response=response)
+    cap = services.framework_knowledge_cap(participant.campaign.framework_id)
     context = _base_context(participant, response) | {
         "result": selectors.test_result(
             response=response,
             questions=questions,
             withheld=selectors.withheld_items(person_id=participant.person_id, today=selectors.today()),
         ),
-        "level_bands": _level_bands(),
+        "level_bands": _level_bands(cap),
+        "cap": cap,
+        "min_items": MIN_ITEMS_FOR_TEST_LEVEL,
     }
     return render(request, "assessments/test/result.html", context)

@@ -3,7 +3,8 @@
 The rating page shows the same level descriptors as the self-assessment, with an optional comment
 per competence. It never shows the person's own answers, so the leader rates independently. The form
 autosaves like the self-assessment and works without JavaScript; "Indsend vurderingen" saves the posted
-page and submits it in one step.
+page and submits it in one step, then moves on to the next person whose rating is not submitted.
+The team grid (`leader_grid`) rates the whole team one focus area at a time.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _status_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _leader_campaign(actor: Actor, campaign_id: int) -> Campaign:
+def leader_campaign(actor: Actor, campaign_id: int) -> Campaign:
     campaign = selectors.get_campaign_for_user(actor=actor, campaign_id=campaign_id)
     if not campaign.uses(Instrument.LEADER):
         raise Http404
@@ -51,7 +52,7 @@ def _leader_campaign(actor: Actor, campaign_id: int) -> Campaign:
 @actor_required(Role.LEADER)
 def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
     """The people the leader rates in this campaign, with the state of each rating; searchable, paged."""
-    campaign = _leader_campaign(actor, campaign_id)
+    campaign = leader_campaign(actor, campaign_id)
     overview = selectors.team_overview(actor=actor, campaign=campaign)
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
@@ -72,6 +73,9 @@ def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
         "filtered": bool(query or status),
         "accepts_answers": campaign.accepts_answers(today=selectors.today()),
         "profiles_visible": selectors.team_profiles_visible(campaign=campaign),
+        "grid_areas": selectors.grid_areas(actor=actor, campaign=campaign, overview=overview),
+        # "Fortsæt": the first person whose rating is not submitted, in the list's order.
+        "next_row": next((row for row in overview.rows if row.status != "submitted"), None),
     }
     return render_page_or_partial(
         request,
@@ -84,9 +88,15 @@ def team(request: HttpRequest, actor: Actor, campaign_id: int) -> HttpResponse:
 def _rating(
     actor: Actor, campaign_id: int, person_id: int, *, create: bool = True
 ) -> tuple[Participant, Response]:
-    """The team member and the actor's rating of them. Looking (`create=False`) creates nothing, so a
-    closed round's page stays read-only and an unopened rating still counts as not started."""
-    campaign = _leader_campaign(actor, campaign_id)
+    return rating_for(actor, leader_campaign(actor, campaign_id), person_id, create=create)
+
+
+def rating_for(
+    actor: Actor, campaign: Campaign, person_id: int, *, create: bool = True
+) -> tuple[Participant, Response]:
+    """The team member (decision 0012: someone the actor leads now, never the actor) and the actor's
+    rating of them. Looking (`create=False`) creates nothing, so a closed round's page stays read-only
+    and an unopened rating still counts as not started."""
     participant = selectors.get_team_member_for_leader(actor=actor, campaign=campaign, person_id=person_id)
     participant.campaign = campaign
     found = selectors.find_response(
@@ -115,9 +125,14 @@ def _page_context(actor: Actor, participant: Participant, response: Response) ->
     questionnaire = selectors.questionnaire(
         response=response, role_profile_code=participant.role_profile_code
     )
+    next_person = selectors.next_to_rate(
+        actor=actor, campaign=campaign, after_person_id=participant.person_id
+    )
     return {
         "campaign": campaign,
         "participant": participant,
+        "next_person": next_person,
+        "grid_areas": selectors.grid_areas(actor=actor, campaign=campaign),
         "person": participant.person,
         "response": response,
         "questionnaire": questionnaire,
@@ -220,13 +235,22 @@ def submit(request: HttpRequest, actor: Actor, campaign_id: int, person_id: int)
     except ValidationError as refused:
         context = _page_context(actor, participant, response) | {"error": refused.messages[0]}
         return render(request, "assessments/leader/rate.html", context, status=409)
-    name = participant.person.name
-    if result.resubmitted:
-        messages.success(request, _("Dine ændringer i vurderingen af %(name)s er indsendt.") % {"name": name})
-    elif result.applied:
-        messages.success(request, _("Din vurdering af %(name)s er indsendt.") % {"name": name})
-    else:
-        messages.info(
-            request, _("Din vurdering af %(name)s var allerede indsendt. Intet er ændret.") % {"name": name}
-        )
+    level, text = submitted_message(result, participant.person.name)
+    messages.add_message(request, level, text)
+    # On to the next person whose rating is not submitted, not back to the top of the list.
+    following = selectors.next_to_rate(actor=actor, campaign=participant.campaign, after_person_id=person_id)
+    if following is not None:
+        return redirect("assessments:leader_rate", campaign_id=campaign_id, person_id=following.person_id)
+    messages.success(request, _("Du har indsendt vurderingen af alle dine medarbejdere i målingen."))
     return redirect("assessments:leader_team", campaign_id=campaign_id)
+
+
+def submitted_message(result: services.SubmitResult, name: str) -> tuple[int, str]:
+    """What a submission says: submitted, changes submitted, or already submitted (nothing changed)."""
+    if result.resubmitted:
+        return messages.SUCCESS, _("Dine ændringer i vurderingen af %(name)s er indsendt.") % {"name": name}
+    if result.applied:
+        return messages.SUCCESS, _("Din vurdering af %(name)s er indsendt.") % {"name": name}
+    return messages.INFO, _("Din vurdering af %(name)s var allerede indsendt. Intet er ændret.") % {
+        "name": name
+    }

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fagdigital.assessments import selectors, services
 from fagdigital.assessments.autosave import parse_choice, save_status_response
-from fagdigital.assessments.models import DegreeScale, Instrument, Response
+from fagdigital.assessments.models import DegreeScale, Instrument, RespondentType, Response
 from fagdigital.privacy.rules import min_group
 from fagdigital.privacy.texts import chiefs_notice
 from fagdigital.tenancy.access import actor_required
@@ -59,6 +59,8 @@ def _page_context(response: Response, sheet: selectors.SurveySheet) -> dict[str,
         "response": response,
         "sheet": sheet,
         "scale": DegreeScale.choices,
+        "respondent_types": RespondentType.choices,
+        "k": min_group(campaign.organisation),
         "accepts_answers": campaign.accepts_answers(today=selectors.today()),
         "saved_at": response.saved_at,
         "answered": sheet.answered,
@@ -90,18 +92,28 @@ def _save_posted(request: HttpRequest, response: Response, sheet: selectors.Surv
     refusal = selectors.answer_refusal(campaign=response.campaign, today=selectors.today())
     if refusal:
         raise ValidationError(refusal)
+    respondent_type = request.POST.get("respondent_type", "")
+    if respondent_type and respondent_type not in RespondentType.values:
+        raise ValidationError(
+            _("Vælg en af de tre roller: topchef, digitaliserings- eller it-chef, fagchef.")
+        )
     questions = {question.item.pk: question for question in sheet.questions}
     changed: dict[int, int | None] = {}
     for item_id, value in values.items():
         answer = questions[item_id].answer
         if answer is None or answer.value != value:
             changed[item_id] = value
+    new_type = bool(respondent_type) and respondent_type != response.respondent_type
     with transaction.atomic():
+        if new_type:
+            services.survey_respondent_type_set(response=response, respondent_type=respondent_type)
         for item_id, value in changed.items():
             services.survey_answer_save(response=response, item=questions[item_id].item, value=value)
-    if changed:
-        response.refresh_from_db(fields=["saved_at", "status", "changed_since_submit", "submitted_at"])
-    return bool(changed)
+    if changed or new_type:
+        response.refresh_from_db(
+            fields=["saved_at", "status", "changed_since_submit", "submitted_at", "respondent_type"]
+        )
+    return bool(changed) or new_type
 
 
 @actor_required(Role.TOP_MANAGEMENT)

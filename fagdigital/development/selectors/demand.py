@@ -5,6 +5,10 @@ provider: the members of the networks it was admitted to) or coordinates. Only p
 (analytics.demand: each municipality's figure is a sum of its own published blocks), only municipalities
 that contribute to their networks' figures, and each figure only under privacy.benchmark's rule for
 figures across organisations: at least 5 municipalities, and never equal to one municipality's own value.
+On top of that, each figure is about at least k people (k the strictest of the contributing
+municipalities', privacy.rules.min_group), and so are the people at or above target a shown pair implies
+(privacy.rules.split_shown: "with target" minus "below" is that group). No totals over role groups are
+shown, so no hidden cell can be had by subtracting shown ones.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ from dataclasses import dataclass, field
 
 from fagdigital.analytics.demand import municipality_figures
 from fagdigital.development.models import ProviderNetwork
-from fagdigital.development.services.catalogue import catalogue_framework
+from fagdigital.development.selectors.catalogue import catalogue_framework
 from fagdigital.frameworks.models import Competence, Framework, RoleProfile
 from fagdigital.privacy.benchmark import network_total
-from fagdigital.privacy.rules import MIN_ORGANISATIONS
+from fagdigital.privacy.rules import MIN_ORGANISATIONS, min_group, split_shown
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Network, NetworkMember, Organisation, OrganisationKind, Role
 
@@ -25,7 +29,8 @@ from fagdigital.tenancy.models import Network, NetworkMember, Organisation, Orga
 class DemandCell:
     role: RoleProfile | None
     role_code: str
-    below: int | None  # None: not shown (too few municipalities, or it would be one municipality's value)
+    # None: not shown (too few municipalities, one municipality's value, or a group under k)
+    below: int | None
     with_target: int | None
     municipalities: int
 
@@ -47,6 +52,7 @@ class Demand:
     framework: Framework | None
     municipalities: int  # contributing municipalities the reader serves
     minimum: int = MIN_ORGANISATIONS
+    k: int = 0  # the fewest people a shown figure (and its complement) may be about
     rows: list[DemandRow] = field(default_factory=list)
 
     @property
@@ -84,7 +90,12 @@ def demand_for(*, actor: Actor) -> Demand:
     networks = reader_networks(actor=actor)
     municipalities = _municipalities(networks, actor.organisation)
     framework = catalogue_framework(organisation=actor.organisation)
-    result = Demand(networks=networks, framework=framework, municipalities=len(municipalities))
+    result = Demand(
+        networks=networks,
+        framework=framework,
+        municipalities=len(municipalities),
+        k=max(min_group(o) for o in [*municipalities, actor.organisation]),
+    )
     if framework is None or not result.enough:
         return result
     figures = municipality_figures(organisations=municipalities, framework_key=framework.key)
@@ -99,12 +110,15 @@ def demand_for(*, actor: Actor) -> Demand:
         for role_code in sorted({role for role, code in figures if code == competence.code}):
             values = figures[(role_code, competence.code)]
             below = network_total([v.below for v in values])
+            with_target = network_total([v.with_target for v in values])
+            if below is None or with_target is None or not split_shown(below, with_target - below, result.k):
+                below = with_target = None
             cells.append(
                 DemandCell(
                     role=roles.get(role_code),
                     role_code=role_code,
                     below=below,
-                    with_target=network_total([v.with_target for v in values]) if below is not None else None,
+                    with_target=with_target,
                     municipalities=len(values),
                 )
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,48 +21,16 @@ from fagdigital.development.models import (
     ShareState,
 )
 from fagdigital.development.selectors.access import shareable_networks
-from fagdigital.frameworks.models import Competence, Framework, FrameworkStatus
-from fagdigital.frameworks.selectors import published_framework
+
+# Reads the writes need, kept importable from here (their home is selectors.catalogue).
+from fagdigital.development.selectors.catalogue import catalogue_framework, competence_codes
 from fagdigital.tenancy.actor import Actor
-from fagdigital.tenancy.models import Network, NetworkMember, Organisation, OrganisationKind
+from fagdigital.tenancy.models import Network, Organisation, OrganisationKind
 
 
 def default_xapi_id() -> str:
     """An activity IRI of ours, for activities whose LMS has no id of its own."""
     return f"{settings.SITE_URL.rstrip('/')}/xapi/activities/{uuid.uuid4()}"
-
-
-def catalogue_framework(*, organisation: Organisation) -> Framework | None:
-    """The framework an owner's activities name competences of.
-
-    A municipality's own published framework; for a provider or a network operator the framework most
-    of the municipalities it serves or coordinates have published (its newest copy, for the names).
-    """
-    if organisation.kind == OrganisationKind.MUNICIPALITY:
-        return published_framework(organisation=organisation)
-    networks: list[int] = (
-        list(ProviderNetwork.objects.filter(provider=organisation).values_list("network_id", flat=True))
-        if organisation.kind == OrganisationKind.EDUCATION_PROVIDER
-        else list(Network.objects.filter(coordinator=organisation).values_list("pk", flat=True))
-    )
-    members = NetworkMember.objects.filter(network_id__in=list(networks)).values_list(
-        "organisation_id", flat=True
-    )
-    published = list(
-        Framework.objects.filter(
-            organisation_id__in=list(members), status=FrameworkStatus.PUBLISHED
-        ).order_by("-published_at", "-pk")
-    )
-    if not published:
-        return None
-    key = Counter(f.key for f in published).most_common(1)[0][0]
-    return next(f for f in published if f.key == key)
-
-
-def competence_codes(*, framework: Framework | None) -> set[str]:
-    if framework is None:
-        return set()
-    return set(Competence.objects.filter(framework=framework).values_list("code", flat=True))
 
 
 class CatalogueError(ValidationError):

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from fagdigital.development.formats.catalogue import ReadResult, read_csv, read_json
 from fagdigital.development.models import CatalogueImport, CatalogueImportStatus, ImportFormat
+from fagdigital.development.selectors.catalogue import catalogue_framework, competence_codes
 from fagdigital.tenancy.actor import Actor
 
-from .catalogue import ImportCounts, activities_import, catalogue_framework, competence_codes, import_plan
+from .catalogue import ImportCounts, activities_import, import_plan
 
 
 def guess_format(filename: str) -> str:

@@ -87,7 +87,7 @@ def development_objects(
         "activity_id": activity.pk,
         "plan_id": plan.pk,
         "goal_id": goal.pk,
-        "item_id": item.pk,
+        "plan_item_id": item.pk,
         "team_plan_id": team_plan.pk,
         "team_item_id": team_item.pk,
         "catalogue_import_id": upload.pk,

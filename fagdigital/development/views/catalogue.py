@@ -30,6 +30,7 @@ from fagdigital.development.models import (
     PlanGoal,
 )
 from fagdigital.development.selectors import access
+from fagdigital.development.selectors.catalogue import catalogue_framework
 from fagdigital.development.selectors.communities import may_rate, own_rating, rating_summary
 from fagdigital.development.selectors.plans import current_plan
 from fagdigital.development.services import catalogue, catalogue_import, communities, plans
@@ -46,7 +47,7 @@ EDITORS = access.CATALOGUE_EDITORS
 
 
 def _competence_names(actor: Actor) -> dict[str, Competence]:
-    framework = catalogue.catalogue_framework(organisation=actor.organisation)
+    framework = catalogue_framework(organisation=actor.organisation)
     if framework is None:
         return {}
     return {c.code: c for c in Competence.objects.filter(framework=framework).select_related("area")}
@@ -149,7 +150,7 @@ def activity_rate(request: HttpRequest, actor: Actor, activity_id: int) -> HttpR
 
 
 def _editor_form(request: HttpRequest, actor: Actor, activity: LearningActivity | None) -> ActivityForm:
-    framework = catalogue.catalogue_framework(organisation=actor.organisation)
+    framework = catalogue_framework(organisation=actor.organisation)
     competences = (
         list(
             Competence.objects.filter(framework=framework, parent__isnull=True)
@@ -212,7 +213,7 @@ def activity_edit(request: HttpRequest, actor: Actor, activity_id: int | None = 
     context = {
         **form_context(form),
         "activity": activity,
-        "no_framework": catalogue.catalogue_framework(organisation=actor.organisation) is None,
+        "no_framework": catalogue_framework(organisation=actor.organisation) is None,
     }
     return render(request, "development/activity_form.html", context, status=status)
 
@@ -273,7 +274,7 @@ def catalogue_export(request: HttpRequest, actor: Actor, file_format: str) -> Ht
         .order_by("key")
     )
     records = [catalogue.activity_record(a) for a in activities]
-    framework = catalogue.catalogue_framework(organisation=actor.organisation)
+    framework = catalogue_framework(organisation=actor.organisation)
     stamp = timezone.localdate().isoformat()
     name = slugify(actor.organisation.name) or "katalog"
     if file_format == ImportFormat.JSON:

@@ -297,8 +297,8 @@ def goal_activity_add(request: HttpRequest, actor: Actor, goal_id: int) -> HttpR
 
 
 @actor_required(*PLAN_ROLES)
-def plan_activity_remove(request: HttpRequest, actor: Actor, item_id: int) -> HttpResponse:
-    plan_access, item = access.get_plan_activity_for_user(actor=actor, item_id=item_id)
+def plan_activity_remove(request: HttpRequest, actor: Actor, plan_item_id: int) -> HttpResponse:
+    plan_access, item = access.get_plan_activity_for_user(actor=actor, item_id=plan_item_id)
     if request.method != "POST":
         raise Http404
     try:
@@ -311,8 +311,8 @@ def plan_activity_remove(request: HttpRequest, actor: Actor, item_id: int) -> Ht
 
 
 @actor_required(*PLAN_ROLES)
-def plan_activity_done(request: HttpRequest, actor: Actor, item_id: int) -> HttpResponse:
-    plan_access, item = access.get_plan_activity_for_user(actor=actor, item_id=item_id)
+def plan_activity_done(request: HttpRequest, actor: Actor, plan_item_id: int) -> HttpResponse:
+    plan_access, item = access.get_plan_activity_for_user(actor=actor, item_id=plan_item_id)
     if request.method != "POST":
         raise Http404
     form = DoneForm(request.POST)

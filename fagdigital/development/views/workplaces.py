@@ -31,6 +31,7 @@ from fagdigital.development.models import (
 )
 from fagdigital.development.selectors import access
 from fagdigital.development.selectors import statements as statement_selectors
+from fagdigital.development.selectors.catalogue import catalogue_framework
 from fagdigital.development.selectors.communities import session_signups, sessions_for
 from fagdigital.development.selectors.demand import demand_for
 from fagdigital.development.selectors.plans import (
@@ -40,7 +41,7 @@ from fagdigital.development.selectors.plans import (
 )
 from fagdigital.development.services import catalogue, communities, completions, statements
 from fagdigital.orgs import selectors as org_selectors
-from fagdigital.privacy.rules import MIN_ORGANISATIONS, min_group
+from fagdigital.privacy.rules import MIN_ORGANISATIONS
 from fagdigital.tenancy.access import actor_required
 from fagdigital.tenancy.actor import Actor
 from fagdigital.tenancy.models import Organisation, OrganisationKind, Role
@@ -80,15 +81,15 @@ def provider(request: HttpRequest, actor: Actor) -> HttpResponse:
             if s.municipality_id is None and s.outcome == StatementOutcome.UNKNOWN_ACTOR
         ],
         "done_form": DoneForm(initial={"completed_on": timezone.localdate()}),
-        "no_framework": catalogue.catalogue_framework(organisation=actor.organisation) is None,
+        "no_framework": catalogue_framework(organisation=actor.organisation) is None,
     }
     return render(request, "development/provider.html", context)
 
 
 @actor_required(Role.EDUCATION_PROVIDER)
-def provider_completion(request: HttpRequest, actor: Actor, item_id: int) -> HttpResponse:
+def provider_completion(request: HttpRequest, actor: Actor, plan_item_id: int) -> HttpResponse:
     """The provider marks an enrolled person's activity completed: learning evidence for the person."""
-    item = get_enrolment_for_provider(actor=actor, item_id=item_id)
+    item = get_enrolment_for_provider(actor=actor, item_id=plan_item_id)
     if request.method != "POST":
         raise Http404
     form = DoneForm(request.POST)
@@ -123,7 +124,7 @@ def demand(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "development/demand.html",
-        {"demand": found, "minimum": MIN_ORGANISATIONS, "k": min_group(actor.organisation)},
+        {"demand": found, "minimum": MIN_ORGANISATIONS},
     )
 
 

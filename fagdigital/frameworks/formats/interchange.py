@@ -40,6 +40,8 @@ class CompetenceData:
     description: Text = Text("")
     kind: str = "integrated"
     digcomp: tuple[str, ...] = ()
+    # References to KL's digital competence wheel (frameworks.kl_wheel): dimensions or `dimension.part`.
+    kl_wheel: tuple[str, ...] = ()
     it_system_categories: tuple[str, ...] = ()
     descriptors: tuple[DescriptorData, ...] = ()
     # Sub-competences (Moodle frameworks can be deep trees) and cross-references by code.
@@ -109,5 +111,5 @@ DEFAULT_LEVELS = (
     LevelData(1, Text("Begynder", "Beginner"), (1, 2)),
     LevelData(2, Text("Selvstændig", "Independent"), (3, 4)),
     LevelData(3, Text("Erfaren", "Experienced"), (5, 6)),
-    LevelData(4, Text("Ressourceperson", "Resource person"), (7, 8)),
+    LevelData(4, Text("Ekspert", "Expert"), (7, 8)),
 )

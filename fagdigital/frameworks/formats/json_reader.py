@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fagdigital.frameworks.digcomp import DIGCOMP_COMPETENCES, DIGCOMP_LEVEL_MAX
+from fagdigital.frameworks.kl_wheel import KL_WHEEL_CODES
 from fagdigital.frameworks.models import LEVEL_COUNT, CompetenceKind, Criticality
 
 from .interchange import (
@@ -42,7 +43,14 @@ from .limits import (
     SLUG_MAX,
     VENDOR_MAX,
 )
-from .messages import digcomp_message, is_slug, slug_message, too_long_message, too_many_items_message
+from .messages import (
+    digcomp_message,
+    is_slug,
+    kl_wheel_message,
+    slug_message,
+    too_long_message,
+    too_many_items_message,
+)
 from .result import JsonProblem
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -52,6 +60,7 @@ _COMPETENCE_KEYS = (
     "description",
     "kind",
     "digcomp",
+    "kl_wheel",
     "it_system_categories",
     "descriptors",
     "children",
@@ -191,6 +200,10 @@ class _Reader:
 
 def _check_digcomp(value: str) -> str | None:
     return None if value in DIGCOMP_COMPETENCES else digcomp_message(value)
+
+
+def _check_kl_wheel(value: str) -> str | None:
+    return None if value in KL_WHEEL_CODES else kl_wheel_message(value)
 
 
 def _check_slug(value: str) -> str | None:
@@ -362,6 +375,7 @@ class _DocumentReader(_Reader):
             description=self.text(obj, "description", path, required=False),
             kind=str(kind),
             digcomp=self.checked_strings(obj, "digcomp", path, _check_digcomp),
+            kl_wheel=self.checked_strings(obj, "kl_wheel", path, _check_kl_wheel),
             it_system_categories=self.checked_strings(obj, "it_system_categories", path, _check_slug),
             descriptors=self.descriptors(obj, path),
             children=tuple(

@@ -31,6 +31,7 @@ def _competence_json(item: CompetenceData) -> dict[str, Any]:
         "description": _text(item.description),
         "kind": item.kind,
         "digcomp": list(item.digcomp),
+        "kl_wheel": list(item.kl_wheel),
         "it_system_categories": list(item.it_system_categories),
         "descriptors": [{"level": d.level, "text": _text(d.text)} for d in item.descriptors],
     }

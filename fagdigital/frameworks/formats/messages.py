@@ -7,6 +7,8 @@ import re
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from fagdigital.frameworks.kl_wheel import KL_WHEEL_CODES
+
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
@@ -46,6 +48,13 @@ def digcomp_message(value: str) -> str:
         "»%(value)s« er ikke en DigComp 2.2-kompetence; "
         "brug en af 1.1-1.3, 2.1-2.6, 3.1-3.4, 4.1-4.4, 5.1-5.4."
     ) % {"value": value}
+
+
+def kl_wheel_message(value: str) -> str:
+    return _("»%(value)s« er ikke en dimension eller del af KL's kompetencehjul; brug en af: %(codes)s.") % {
+        "value": value,
+        "codes": ", ".join(KL_WHEEL_CODES),
+    }
 
 
 def too_big_message(size: int, limit_megabytes: int) -> str:

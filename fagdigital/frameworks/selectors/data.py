@@ -45,6 +45,7 @@ def framework_as_data(*, framework: Framework) -> FrameworkData:
             description=Text(competence.description_da, competence.description_en),
             kind=competence.kind,
             digcomp=tuple(competence.digcomp),
+            kl_wheel=tuple(competence.kl_wheel),
             it_system_categories=tuple(competence.it_system_categories),
             descriptors=tuple(
                 DescriptorData(d.level, Text(d.text_da, d.text_en))

@@ -71,6 +71,7 @@ def _flatten(data: FrameworkData) -> dict[str, dict[str, str]]:
             "description (en)": competence.description.en,
             "type": competence.kind,
             "DigComp": ", ".join(competence.digcomp),
+            "KL's kompetencehjul": ", ".join(competence.kl_wheel),
             "it-systemer": ", ".join(competence.it_system_categories),
             "relaterede": ", ".join(competence.related),
         }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fagdigital.frameworks.digcomp import DIGCOMP_NAMES
+from fagdigital.frameworks.kl_wheel import KlWheelRef, kl_wheel_ref
 from fagdigital.frameworks.models import (
     LEVEL_COUNT,
     Area,
@@ -38,6 +39,7 @@ class CompetenceNode:
     is_last: bool
     digcomp: list[DigCompRef]
     it_systems: list[str]
+    kl_wheel: list[KlWheelRef]
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def framework_tree(*, framework: Framework) -> list[AreaNode]:
                     is_last=index == len(siblings) - 1,
                     digcomp=digcomp_refs(competence.digcomp),
                     it_systems=[labels.get(c, c) for c in competence.it_system_categories],
+                    kl_wheel=[kl_wheel_ref(code) for code in competence.kl_wheel],
                 )
             )
             nodes += walk(area_id, competence.pk, depth + 1)
@@ -140,6 +143,7 @@ class CompetencePage:
     digcomp: list[DigCompRef]
     it_systems: list[str]
     levels: list[LevelRow]
+    kl_wheel: list[KlWheelRef]
     targets: list[TargetRow]
     children: list[Competence]
     related: list[Competence]
@@ -175,6 +179,7 @@ def competence_page(*, framework: Framework, competence: Competence) -> Competen
         digcomp=digcomp_refs(competence.digcomp),
         it_systems=[labels.get(c, c) for c in competence.it_system_categories],
         levels=levels,
+        kl_wheel=[kl_wheel_ref(code) for code in competence.kl_wheel],
         targets=[
             TargetRow(
                 role_profile=t.role_profile,

@@ -13,6 +13,7 @@ from fagdigital.frameworks.models import (
     Competence,
     Criticality,
     Framework,
+    JobCodeMapping,
     JobFunctionMapping,
     LevelDescriptor,
     RoleProfile,
@@ -31,6 +32,11 @@ SUGGESTION_THRESHOLD = 0.82
 CRITICALITY_ORDER = {Criticality.CRITICAL: 0, Criticality.IMPORTANT: 1, Criticality.USEFUL: 2}
 
 
+class SuggestionSource:
+    JOB_CODE = "job_code"  # the job function's job code is in the organisation's job code table
+    TITLE = "title"  # the title is like one of the role profile's names
+
+
 @dataclass(frozen=True)
 class JobFunctionRow:
     job_function: JobFunction
@@ -38,6 +44,20 @@ class JobFunctionRow:
     mapped_code: str | None
     suggested_code: str | None
     suggestion_score: float
+    suggestion_source: str = ""  # SuggestionSource, when there is a suggestion
+
+    @property
+    def job_code(self) -> str:
+        return self.job_function.job_code
+
+
+def job_code_table(*, organisation: Organisation, framework: Framework) -> dict[str, str]:
+    """The organisation's job code → role profile code table for the framework (its key, so every version)."""
+    return dict(
+        JobCodeMapping.objects.filter(organisation=organisation, framework_key=framework.key).values_list(
+            "job_code", "role_profile_code"
+        )
+    )
 
 
 def _similarity(name: str, role: RoleProfile) -> float:
@@ -49,11 +69,18 @@ def _similarity(name: str, role: RoleProfile) -> float:
 
 
 def job_function_rows(*, organisation: Organisation, framework: Framework) -> list[JobFunctionRow]:
-    """Every job function in use, with its mapping to the framework's role profiles and a suggestion by name.
+    """Every job function in use, with its mapping to the framework's role profiles and a suggestion: by its
+    job code when the organisation's job code table has it (and the role profile exists), else by name.
 
     Unmapped job functions come first, then by number of people, so the work that matters most is on top.
     """
     roles = list(RoleProfile.objects.filter(framework=framework))
+    role_codes = {role.code for role in roles}
+    by_job_code = {
+        code: role
+        for code, role in job_code_table(organisation=organisation, framework=framework).items()
+        if role in role_codes
+    }
     mapped = dict(
         JobFunctionMapping.objects.filter(organisation=organisation, framework_key=framework.key).values_list(
             "job_function_id", "role_profile_code"
@@ -66,21 +93,61 @@ def job_function_rows(*, organisation: Organisation, framework: Framework) -> li
     )
     rows = []
     for job_function in job_functions:
-        best, score = None, 0.0
-        for role in roles:
-            similarity = _similarity(job_function.name, role)
-            if similarity > score:
-                best, score = role.code, similarity
+        if job_function.job_code in by_job_code:
+            best, score, source = by_job_code[job_function.job_code], 1.0, SuggestionSource.JOB_CODE
+        else:
+            best, score, source = None, 0.0, SuggestionSource.TITLE
+            for role in roles:
+                similarity = _similarity(job_function.name, role)
+                if similarity > score:
+                    best, score = role.code, similarity
+        suggested = best if score >= SUGGESTION_THRESHOLD else None
         rows.append(
             JobFunctionRow(
                 job_function=job_function,
                 people=job_function.people,
                 mapped_code=mapped.get(job_function.pk),
-                suggested_code=best if score >= SUGGESTION_THRESHOLD else None,
+                suggested_code=suggested,
                 suggestion_score=round(score, 2),
+                suggestion_source=source if suggested else "",
             )
         )
     rows.sort(key=lambda r: (r.mapped_code is not None, -r.people, r.job_function.name))
+    return rows
+
+
+@dataclass(frozen=True)
+class JobCodeRow:
+    job_code: str
+    titles: list[str]  # the job functions with the code, by name
+    people: int
+    role_profile_code: str | None  # in the organisation's job code table
+
+
+def job_code_rows(*, organisation: Organisation, framework: Framework) -> list[JobCodeRow]:
+    """Every job code that a job function has or the job code table names, with its titles, people and
+    role profile. Codes without a role profile come first, then by number of people."""
+    table = job_code_table(organisation=organisation, framework=framework)
+    titles: dict[str, list[str]] = defaultdict(list)
+    people: dict[str, int] = defaultdict(int)
+    job_functions = (
+        JobFunction.objects.filter(organisation=organisation)
+        .exclude(job_code="")
+        .annotate(
+            people=Count(
+                "engagements__person", filter=active_engagements_q(prefix="engagements__"), distinct=True
+            )
+        )
+        .order_by("name")
+    )
+    for job_function in job_functions:
+        titles[job_function.job_code].append(job_function.name)
+        people[job_function.job_code] += job_function.people
+    rows = [
+        JobCodeRow(job_code=code, titles=titles[code], people=people[code], role_profile_code=table.get(code))
+        for code in {*titles, *table}
+    ]
+    rows.sort(key=lambda r: (r.role_profile_code is not None, -r.people, r.job_code))
     return rows
 
 

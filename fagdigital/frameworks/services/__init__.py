@@ -29,8 +29,11 @@ from .imports import (
     framework_import_set_scale_mapping,
 )
 from .job_functions import (
+    JobCodeResult,
     OnboardingResult,
+    job_code_mappings_set,
     job_function_mappings_set,
+    job_functions_map_by_job_code,
     job_functions_map_by_suggestion,
     organisation_onboard,
 )
@@ -53,6 +56,7 @@ __all__ = [
     "FrameworkImportError",
     "FrameworkInvalidError",
     "FrameworkLockedError",
+    "JobCodeResult",
     "MaterialChangeError",
     "MoveDirection",
     "OnboardingResult",
@@ -73,7 +77,9 @@ __all__ = [
     "framework_publish",
     "framework_update",
     "item_move",
+    "job_code_mappings_set",
     "job_function_mappings_set",
+    "job_functions_map_by_job_code",
     "job_functions_map_by_suggestion",
     "organisation_onboard",
     "publication_problems",

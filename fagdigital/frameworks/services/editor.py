@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from fagdigital.frameworks.digcomp import DIGCOMP_COMPETENCES
+from fagdigital.frameworks.kl_wheel import KL_WHEEL_CODES
 from fagdigital.frameworks.models import (
     LEVEL_COUNT,
     Area,
@@ -133,12 +134,15 @@ def area_update(
     return area
 
 
-def _check_competence_fields(kind: str, digcomp: Iterable[str]) -> None:
+def _check_competence_fields(kind: str, digcomp: Iterable[str], kl_wheel: Iterable[str] = ()) -> None:
     if kind not in CompetenceKind.values:
         raise ValueError(f"unknown competence kind {kind!r}")
     unknown = set(digcomp) - set(DIGCOMP_COMPETENCES)
     if unknown:
         raise ValueError(f"unknown DigComp references {sorted(unknown)}")
+    unknown_wheel = set(kl_wheel) - set(KL_WHEEL_CODES)
+    if unknown_wheel:
+        raise ValueError(f"unknown references to KL's competence wheel {sorted(unknown_wheel)}")
 
 
 @transaction.atomic
@@ -152,6 +156,7 @@ def competence_create(
     description_en: str = "",
     kind: str = CompetenceKind.INTEGRATED,
     digcomp: Sequence[str] = (),
+    kl_wheel: Sequence[str] = (),
     it_system_categories: Sequence[str] = (),
     parent: Competence | None = None,
     descriptors: Mapping[int, tuple[str, str]] | None = None,
@@ -164,7 +169,8 @@ def competence_create(
     if parent is not None and parent.area_id != area.pk:
         raise ValueError("the parent competence is in another area")
     digcomp = _clean_codes(digcomp)
-    _check_competence_fields(kind, digcomp)
+    wheel = _clean_codes(kl_wheel)
+    _check_competence_fields(kind, digcomp, wheel)
     siblings = Competence.objects.filter(framework=framework, area=area, parent=parent)
     last = siblings.aggregate(p=Max("position"))["p"]
     competence = Competence.objects.create(
@@ -179,6 +185,7 @@ def competence_create(
         description_en=description_en.strip(),
         kind=kind,
         digcomp=digcomp,
+        kl_wheel=wheel,
         it_system_categories=_clean_codes(it_system_categories),
         position=0 if last is None else last + 1,
     )
@@ -197,6 +204,7 @@ def competence_update(
     description_en: str | None = None,
     kind: str | None = None,
     digcomp: Sequence[str] | None = None,
+    kl_wheel: Sequence[str] | None = None,
     it_system_categories: Sequence[str] | None = None,
     descriptors: Mapping[int, tuple[str, str]] | None = None,
     material_change: bool | None = None,
@@ -211,7 +219,8 @@ def competence_update(
     """
     lock_editable(competence.framework_id)
     cleaned_digcomp = None if digcomp is None else _clean_codes(digcomp)
-    _check_competence_fields(kind or competence.kind, cleaned_digcomp or [])
+    cleaned_wheel = None if kl_wheel is None else _clean_codes(kl_wheel)
+    _check_competence_fields(kind or competence.kind, cleaned_digcomp or [], cleaned_wheel or [])
     texts = {"name_da": name_da, "name_en": name_en, "description_da": description_da}
     _apply_changes(
         competence,
@@ -220,6 +229,7 @@ def competence_update(
             "description_en": description_en,
             "kind": kind,
             "digcomp": cleaned_digcomp,
+            "kl_wheel": cleaned_wheel,
             "it_system_categories": None
             if it_system_categories is None
             else _clean_codes(it_system_categories),

@@ -144,6 +144,7 @@ def _create_competences(framework: Framework, data: FrameworkData) -> dict[str, 
                 description_en=item.description.en,
                 kind=item.kind,
                 digcomp=list(item.digcomp),
+                kl_wheel=list(item.kl_wheel),
                 it_system_categories=list(item.it_system_categories),
                 position=index,
             )

@@ -42,7 +42,7 @@ from fagdigital.tenancy.models import Organisation
 from fagdigital.testing.factories import OrganisationFactory
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
-SCALE = "Begynder,Selvstændig,Erfaren,Ressourceperson"
+SCALE = "Begynder,Selvstændig,Erfaren,Ekspert"
 SCALE_CONFIGURATION = json.dumps(
     [
         {"scaleid": "2"},

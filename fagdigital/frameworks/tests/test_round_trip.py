@@ -34,6 +34,7 @@ from fagdigital.frameworks.formats.interchange import (
     TargetData,
     Text,
 )
+from fagdigital.frameworks.kl_wheel import KL_WHEEL_CODES
 from fagdigital.frameworks.models import CompetenceKind, Criticality
 from fagdigital.testing.factories import OrganisationFactory
 
@@ -181,6 +182,7 @@ def frameworks(draw: st.DrawFn, *, moodle: bool = False, max_depth: int = 5) -> 
             description=draw(bilingual(texts)),
             kind=draw(st.sampled_from(CompetenceKind.values)),
             digcomp=tuple(draw(st.lists(st.sampled_from(DIGCOMP_COMPETENCES), unique=True, max_size=3))),
+            kl_wheel=tuple(draw(st.lists(st.sampled_from(KL_WHEEL_CODES), unique=True, max_size=3))),
             it_system_categories=tuple(draw(st.lists(slugs, unique=True, max_size=2))),
             descriptors=tuple(DescriptorData(level, draw(bilingual(names))) for level in levels),
             children=tuple(competence(child, grandchildren) for child, grandchildren in children),

@@ -120,12 +120,12 @@ def test_competence_page_has_four_levels_in_the_active_language(published: Frame
     competence = published.competences.get(code="DS3")
     page = selectors.competence_page(framework=published, competence=competence)
     assert [level.number for level in page.levels] == [1, 2, 3, 4]
-    assert page.levels[3].name == "Ressourceperson"
+    assert page.levels[3].name == "Ekspert"
     assert all(level.text for level in page.levels)
     assert page.targets and page.targets[0].level_name
     with translation.override("en"):
         page = selectors.competence_page(framework=published, competence=competence)
-        assert page.levels[3].name == "Resource person"
+        assert page.levels[3].name == "Expert"
         assert page.levels[0].text == competence.descriptors.get(level=1).text_en
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from html import escape
 
 import pytest
 from django.db import connection
@@ -320,7 +321,7 @@ def test_detail_shows_areas_and_competences_with_references(
     assert f"/rammer/{published.pk}/kompetencer/{ds3.pk}/" in text
     assert "4.2 Beskytte personlige data og privatliv" in text
     assert "Omsorgsjournal" in text  # the IT system behind the category
-    assert "Ressourceperson" in text  # level names
+    assert "Ekspert" in text  # level names
     assert "Integreret (digital og faglig)" in text
 
 
@@ -328,7 +329,7 @@ def test_detail_follows_the_chosen_language(admin: Client, published: Framework)
     admin.cookies["django_language"] = "en"
     text = body(admin.get(f"/rammer/{published.pk}/"))
     assert "Data and information security" in text
-    assert "Resource person" in text
+    assert "Expert" in text
 
 
 def test_competence_page_shows_the_level_descriptors_and_targeting_role_profiles(
@@ -342,7 +343,7 @@ def test_competence_page_shows_the_level_descriptors_and_targeting_role_profiles
     text = body(client.get(f"/rammer/{published.pk}/kompetencer/{competence.pk}/"))
     for descriptor in competence.descriptors.all():
         assert descriptor.text_da[:40] in text
-    assert "Niveau 4: Ressourceperson" in text
+    assert "Niveau 4: Ekspert" in text
     target = RoleTarget.objects.filter(competence=competence).select_related("role_profile").first()
     assert target.role_profile.name_da in text
     assert target.get_criticality_display() in text
@@ -426,7 +427,7 @@ def test_competence_edit_shows_descriptors_side_by_side_and_saves_them(
     competence = draft.competences.get(code="DS3")
     url = f"/rammer/{draft.pk}/rediger/kompetencer/{competence.pk}/"
     text = body(admin.get(url))
-    assert "Niveau 1: Begynder" in text and "Niveau 4: Ressourceperson" in text
+    assert "Niveau 1: Begynder" in text and "Niveau 4: Ekspert" in text
     assert 'name="level_4_en"' in text
     assert competence.descriptors.get(level=2).text_da[:30] in text
     response = admin.post(
@@ -754,8 +755,8 @@ def test_my_role_shows_what_is_expected_critical_first(
     assert critical and other
     assert text.index(f"{critical[0].competence.code} ") < text.index(f"{other[0].competence.code} ")
     descriptor = LevelDescriptor.objects.get(competence=critical[0].competence, level=critical[0].level)
-    assert descriptor.text_da[:40] in text
-    assert critical[0].competence.description_da[:40] in text
+    assert escape(descriptor.text_da[:40]) in text
+    assert escape(critical[0].competence.description_da[:40]) in text
     assert "Det gør du på niveauet" in text and "Hvorfor det betyder noget" in text
 
 

@@ -26,7 +26,7 @@ from .editor import (
     role_profile_move,
 )
 from .grid import target_grid, target_set
-from .job_functions import job_functions
+from .job_functions import job_codes, job_functions
 from .versions import framework_new_version, framework_publish
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "framework_new_version",
     "framework_publish",
     "install_default",
+    "job_codes",
     "job_functions",
     "my_role",
     "role_profile_create",

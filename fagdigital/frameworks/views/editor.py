@@ -140,6 +140,7 @@ def competence_fields(form: CompetenceForm) -> dict[str, Any]:
         "description_en": data["description_en"],
         "kind": data["kind"],
         "digcomp": data["digcomp"],
+        "kl_wheel": data["kl_wheel"],
         "it_system_categories": data["it_system_categories"],
         "descriptors": form.descriptor_texts(),
     }

@@ -39,11 +39,13 @@ from fagdigital.frameworks.formats.limits import (
 from fagdigital.frameworks.formats.messages import (
     digcomp_message,
     is_slug,
+    kl_wheel_message,
     slug_message,
     suggest_slug,
     too_long_message,
 )
 from fagdigital.frameworks.formats.result import CsvProblem, Problem, ReadResult, ScaleInfo
+from fagdigital.frameworks.kl_wheel import KL_WHEEL_CODES
 from fagdigital.frameworks.models import CompetenceKind
 
 from .columns import FALSE_VALUES, TRUE_VALUES
@@ -65,7 +67,15 @@ from .tree import Item, Placed, build_tree, flattened
 
 _FRAMEWORK_META = {"version", "name_en", "description_en", "levels"}
 _AREA_META = {"name_en", "description_en"}
-_COMPETENCE_META = {"name_en", "description_en", "kind", "digcomp", "it_system_categories", "descriptors_en"}
+_COMPETENCE_META = {
+    "name_en",
+    "description_en",
+    "kind",
+    "digcomp",
+    "kl_wheel",
+    "it_system_categories",
+    "descriptors_en",
+}
 # The line that keeps a flattened competency's place in the Moodle tree, in each language's description.
 PATH_PREFIX = Text("Placering i Moodle: ", "Place in Moodle: ")
 PATH_SEPARATOR = " \u203a "  # a single right-pointing angle quotation mark
@@ -433,6 +443,7 @@ class _FrameworkReader:
             description=description_text,
             kind=meta.kind,
             digcomp=meta.digcomp,
+            kl_wheel=meta.kl_wheel,
             it_system_categories=meta.categories,
             descriptors=tuple(
                 DescriptorData(
@@ -484,6 +495,12 @@ class _FrameworkReader:
                 self.report.problem(
                     line, _("»digcomp« i »Rule config«: %(message)s") % {"message": digcomp_message(value)}
                 )
+        kl_wheel = self.meta.meta_strings(meta, "kl_wheel", line)
+        for value in kl_wheel:
+            if value not in KL_WHEEL_CODES:
+                self.report.problem(
+                    line, _("»kl_wheel« i »Rule config«: %(message)s") % {"message": kl_wheel_message(value)}
+                )
         categories = self.meta.meta_strings(meta, "it_system_categories", line)
         for value in categories:
             if not is_slug(value) or len(value) > SLUG_MAX:
@@ -497,6 +514,7 @@ class _FrameworkReader:
             description_en=self.meta.meta_text(meta, "description_en", line),
             kind=self.meta.meta_kind(meta, line),
             digcomp=digcomp,
+            kl_wheel=kl_wheel,
             categories=categories,
             descriptors_en=self.meta.meta_descriptors(meta, line),
         )
@@ -508,6 +526,7 @@ class _CompetenceMeta:
     description_en: str = ""
     kind: str = CompetenceKind.INTEGRATED.value
     digcomp: tuple[str, ...] = ()
+    kl_wheel: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     descriptors_en: dict[int, str] = field(default_factory=dict)
 

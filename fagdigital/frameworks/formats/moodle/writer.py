@@ -201,6 +201,8 @@ def _competence_rows(
         meta: dict[str, Any] = {**_english(item.name.en, item.description.en), "kind": item.kind}
         if item.digcomp:
             meta["digcomp"] = list(item.digcomp)
+        if item.kl_wheel:
+            meta["kl_wheel"] = list(item.kl_wheel)
         if item.it_system_categories:
             meta["it_system_categories"] = list(item.it_system_categories)
         english_descriptors = {str(d.level): d.text.en for d in item.descriptors if d.text.en}

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fagdigital.privacy.services import organisation_min_group_size_set
 from fagdigital.tenancy.models import Organisation
-from fagdigital.tenancy.services import organisation_min_group_size_set
 
 
 class Command(BaseCommand):
