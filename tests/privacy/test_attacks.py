@@ -279,9 +279,8 @@ def test_chiefs_answers_and_network_figures_follow_the_rule(
         response = assessment_services.response_get_or_create(
             campaign=campaign, instrument=Instrument.CHIEFS, respondent=chief, subject=None
         )
-        assessment_services.survey_answer_save(response=response, item=items[0], value=5)
-        # Which kind of chief answers is part of a chiefs' answer (decision 0017).
         assessment_services.survey_respondent_type_set(response=response, respondent_type="topchef")
+        assessment_services.survey_answer_save(response=response, item=items[0], value=5)
         assessment_services.response_submit(response=response)
     actor = layout.actor(layout.admin)
     assert chiefs.chiefs_indicators(actor=actor).campaign is None  # open: nothing shown
