@@ -255,7 +255,7 @@ def development_seed(
         seeded=True,
         activities=len(offers),
         plans=made,
-        completions=done + Completion.objects.filter(source="lms").count(),
+        completions=done + Completion.objects.filter(organisation=demo, source=CompletionSource.LMS).count(),
     )
 
 
