@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fagdigital.frameworks",
     "fagdigital.assessments",
     "fagdigital.analytics",
+    "fagdigital.development",
     "fagdigital.demo",
     "fagdigital.portal",
 ]
@@ -238,6 +239,11 @@ CAMPAIGN_CLOSED_HANDLERS: list[str] = ["fagdigital.analytics.services.on_campaig
 # page's content (core) and the links from a person's page to their profile (orgs).
 HOME_CONTEXT_PROVIDERS: list[str] = ["fagdigital.portal.home.home_context"]
 PERSON_PAGE_LINK_PROVIDERS: list[str] = ["fagdigital.portal.person_links.profile_links"]
+# Development plans (decision 0018): reminders this many days before a goal's deadline (task worker or
+# `send_plan_reminders`), and the xAPI statement intake's limits per request.
+DEVELOPMENT_REMINDER_DAYS = [int(day) for day in env_list("DEVELOPMENT_REMINDER_DAYS", default="14,3")]
+XAPI_MAX_BODY_BYTES = env_int("XAPI_MAX_BODY_KILOBYTES", default=1024) * 1024
+XAPI_MAX_STATEMENTS = env_int("XAPI_MAX_STATEMENTS", default=500)
 ANONYMITY_MIN_GROUP = max(5, env_int("ANONYMITY_MIN_GROUP", default=5))
 ANONYMITY_MIN_GROUP_FREE_TEXT = max(10, env_int("ANONYMITY_MIN_GROUP_FREE_TEXT", default=10))
 

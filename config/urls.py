@@ -9,6 +9,8 @@ urlpatterns = [
     path("rammer/", include("fagdigital.frameworks.urls")),
     path("maalinger/", include("fagdigital.assessments.urls")),
     path("analyse/", include("fagdigital.analytics.urls")),
+    path("udvikling/", include("fagdigital.development.urls")),
+    path("xapi/", include("fagdigital.development.xapi_urls")),
     path("platform/", include("fagdigital.portal.urls")),
 ]
 

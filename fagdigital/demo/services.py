@@ -35,6 +35,7 @@ from fagdigital.tenancy.services import (
 )
 
 from .assessments import HistoryRequest, OpenRequest, Profile, RoundsResult, rounds_seed
+from .development import development_seed
 from .generator import demo_rows, generate_rows, nabo_rows
 from .models import SeedFingerprint
 from .names import ascii_fold
@@ -228,7 +229,7 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
         }
         provider = organisation_ensure(kind=OrganisationKind.EDUCATION_PROVIDER, name=PROVIDER_NAME)
         operator = organisation_ensure(kind=OrganisationKind.NETWORK_OPERATOR, name=NETWORK_OPERATOR_NAME)
-        _network(operator=operator, demo=demo, nabo=nabo, members=network)
+        demo_network = _network(operator=operator, demo=demo, nabo=nabo, members=network)
         created = _demo_logins(demo=demo, nabo=nabo, provider=provider, operator=operator, rows=demo_people)
         rounds = _assessment_rounds(
             demo=demo,
@@ -237,6 +238,14 @@ def demo_seed(*, today: dt.date | None = None, progress: Progress | None = None)
             frameworks=frameworks,
             today=today or timezone.localdate(),
             progress=progress,
+        )
+        development_seed(
+            demo=demo,
+            municipalities=[demo, nabo, *(organisation for _member, organisation in network)],
+            provider=provider,
+            operator=operator,
+            network=demo_network,
+            today=today or timezone.localdate(),
         )
     return DemoSeedResult(
         organisations=seeded,

@@ -245,29 +245,9 @@ def _management_section(actor: Actor) -> Section | None:
 
 
 def _provider_section(actor: Actor) -> Section | None:
-    if not actor.has_role(Role.EDUCATION_PROVIDER):
-        return None
-    links = _links(
-        actor, [("frameworks:list", _("Kompetenceramme"), _("Den kompetenceramme, organisationen bruger."))]
-    )
-    if not published_framework(organisation=actor.organisation):
-        links = []
-    return Section(
-        key="provider",
-        heading=_("Som uddannelsesudbyder"),
-        links=links,
-        facts=[
-            _(
-                "Kommunerne måler deres medarbejderes digitale kompetencer mod rammen "
-                "»Digital faglighed i velfærden«."
-            )
-        ],
-        coming=_(
-            "Det kommer: I kan lægge jeres læringsaktiviteter i kataloget, knyttet til rammens "
-            "kompetencer, og se kommunernes efterspørgsel, altid anonymt. Indtil da er der intet at "
-            "gøre her."
-        ),
-    )
+    from . import development  # noqa: PLC0415 -- it builds on this module's Section
+
+    return development.provider_section(actor)
 
 
 def _coordinator_section(actor: Actor) -> Section | None:
@@ -283,20 +263,9 @@ def _coordinator_section(actor: Actor) -> Section | None:
         % {"name": network.name, "count": network.member_count}
         for network in networks
     ] or [_("Din organisation koordinerer ikke noget netværk endnu.")]
-    links = _links(
-        actor,
-        [
-            ("analytics:benchmark", _("Netværkets sammenligning"), _("Median og kvartiler pr. kompetence.")),
-            ("analytics:indicators", _("Netværkets ledelsesindikatorer"), _("Ledelsesmålingens nøgletal.")),
-        ],
-    )
-    return Section(
-        key="coordinator",
-        heading=_("Som netværkskoordinator"),
-        links=links,
-        facts=facts,
-        coming=_("Det kommer: benchmarkrunder, et fælles katalog og netværkets læringsfællesskab."),
-    )
+    from . import development  # noqa: PLC0415 -- it builds on this module's Section
+
+    return development.coordinator_section(actor, facts)
 
 
 def _platform_section(actor: Actor) -> Section | None:
@@ -319,6 +288,20 @@ def _platform_section(actor: Actor) -> Section | None:
         links=links,
         coming=_("Det kommer: opsætning af single sign-on (SSO) pr. organisation."),
     )
+
+
+def _with_development(
+    actor: Actor, person: Person | None, today: dt.date, sections: list[Section]
+) -> list[Section]:
+    """The development app's sections (decision 0018): the reader's own development first, then the
+    leader's and HR's beside their other sections."""
+    from . import development  # noqa: PLC0415 -- it builds on this module's Section
+
+    own = development.employee_section(actor, person, today)
+    extra = [
+        s for s in (development.leader_section(actor), development.admin_section(actor)) if s is not None
+    ]
+    return ([own] if own is not None else []) + sections + extra
 
 
 def home_context(*, actor: Actor, today: dt.date) -> dict[str, Any]:
@@ -352,6 +335,7 @@ def home_context(*, actor: Actor, today: dt.date) -> dict[str, Any]:
         _platform_section,
     )
     sections = [section for build in builders if (section := build(actor)) is not None]
+    sections = _with_development(actor, person, today, sections)
     is_municipality = actor.organisation.kind == OrganisationKind.MUNICIPALITY
     return {
         "home_person": person,

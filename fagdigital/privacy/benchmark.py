@@ -51,3 +51,18 @@ def network_spread(values: Sequence[float], *, minimum: int = MIN_ORGANISATIONS)
 
 def enough_organisations(count: int) -> bool:
     return count >= MIN_ORGANISATIONS
+
+
+def network_total(values: Sequence[int], *, minimum: int = MIN_ORGANISATIONS) -> int | None:
+    """A count summed across organisations (e.g. people below target), or None when it may not be shown.
+
+    It needs at least `minimum` organisations (never counting the reader's own: the caller leaves it
+    out), and is not shown when it equals one organisation's own value — which happens exactly when all
+    the others have none (0 included: a total of 0 would tell every member's value).
+    """
+    counts = [int(value) for value in values]
+    if not enough_organisations(len(counts)) or len(counts) < minimum:
+        return None
+    if sum(1 for value in counts if value) < 2:
+        return None
+    return sum(counts)

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 # The apps' data fixtures, for browser tests that need a team and its campaigns.
 from fagdigital.assessments.tests.conftest import make_campaign, team  # noqa: F401
 from fagdigital.conftest import make_leader, make_member, organisation  # noqa: F401
+from fagdigital.development.tests.conftest import dev  # noqa: F401
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fagdigital.accounts.models import User
 from fagdigital.assessments.models import Campaign, CampaignStatus, Participant, SurveyItem, TestItem
+from fagdigital.development.tests.isolation import development_objects
 from fagdigital.frameworks.models import FrameworkImport
 from fagdigital.frameworks.services import default_framework_install, framework_new_version
 from fagdigital.orgs.models import ImportStatus, OrgUnit, PeopleImport
@@ -120,6 +121,7 @@ def other_organisation_objects(
         "round_area_id": framework.areas.first().pk,
         "role_profile_id": editable.role_profiles.first().pk,
         "descriptor_id": editable.competences.first().descriptors.first().pk,
+        **development_objects(other, person=person, unit=unit, name=unit_name),
     }
 
 

@@ -118,7 +118,7 @@ def gaps_table(report: Report) -> Table:
             Column(_("Personer med målniveau"), "int"),
             Column(_("Manglende niveauer i alt"), "int"),
             Column(_("Kritikalitet"), width=12),
-            Column(_("Point (manglende niveauer × vægt)"), "int", 18),  # noqa: RUF001
+            Column(_("Point (manglende niveauer × vægt)"), "int", 18),
         ],
     )
     for section in report.sections:

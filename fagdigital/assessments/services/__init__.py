@@ -7,6 +7,7 @@
 - `leader`: leader ratings submitted together (the team grid's "Indsend alle færdige")
 - `survey`: the chiefs' survey statements and answers
 - `evidence`: evidence → competence estimates (the rule is `assessments.evidence_rule`, decision 0016)
+- `learning`: completed learning activities as learning evidence (docs/decisions/0018)
 - `invitations`: invitations, reminders and one-time sign-in links
 - `base`: what they share (refusals, whether a round accepts answers)
 
@@ -78,6 +79,7 @@ from .knowledge_test import (
     test_submit,
 )
 from .leader import leader_responses_submit
+from .learning import learning_evidence_record, learning_evidence_withdraw
 from .responses import (
     answer_save,
     answers_save,
@@ -147,6 +149,8 @@ __all__ = [
     "item_input_errors",
     "knowledge_caps",
     "leader_responses_submit",
+    "learning_evidence_record",
+    "learning_evidence_withdraw",
     "non_respondents",
     "participant_role",
     "partition_key",

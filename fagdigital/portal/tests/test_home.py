@@ -90,15 +90,17 @@ def test_top_management_sees_the_organisations_figures(
     assert "/analyse/" in found and "/analyse/ledelsesindikatorer/" in found
 
 
-def test_an_education_provider_is_told_plainly_what_is_coming() -> None:
+def test_an_education_provider_gets_a_workplace_demand_and_the_catalogue() -> None:
     provider = OrganisationFactory(kind=OrganisationKind.EDUCATION_PROVIDER, kommunekode=None, name="UCX")
     user = MembershipFactory(organisation=provider, roles=["education_provider"]).user
     client = Client()
     client.force_login(user)
     body = client.get("/").content.decode()
-    assert "Som uddannelsesudbyder" in body and "Det kommer:" in body
+    assert "Som uddannelsesudbyder" in body and "Det kommer:" not in body
+    assert "I er ikke med i noget netværk endnu." in body
     found = assert_links_answer(client, body)
     assert "/struktur/mig/" in found  # the menu's "Min side", which explains there is no record
+    assert {"/udvikling/udbyder/", "/udvikling/efterspoergsel/", "/udvikling/katalog/"} <= set(found)
 
 
 def test_a_network_coordinator_gets_the_networks_pages_their_role_opens() -> None:
@@ -111,7 +113,7 @@ def test_a_network_coordinator_gets_the_networks_pages_their_role_opens() -> Non
     body = client.get("/").content.decode()
     assert "Som netværkskoordinator" in body and "Testnetværket: 3 medlemmer." in body
     found = assert_links_answer(client, body)
-    assert "/analyse/benchmark/" in found
+    assert {"/analyse/benchmark/", "/udvikling/netvaerk/", "/udvikling/efterspoergsel/"} <= set(found)
 
 
 def test_the_platform_administrator_reaches_the_platform_and_status_pages(
