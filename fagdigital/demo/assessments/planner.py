@@ -18,7 +18,7 @@ from fagdigital.assessments.models import (
     RespondentType,
 )
 
-ROUNDS_SEED_VERSION = "2"
+ROUNDS_SEED_VERSION = "3"
 
 TEST_AREAS = ("DS",)
 # A test gives a level only from 4 items per competence (assessments.evidence_rule, decision 0016).
@@ -89,7 +89,7 @@ UNIT_EFFECTS: tuple[tuple[str, str, float], ...] = (
 # Leaders (anyone leading a unit) against their own targets: behind in digital leadership, and behind
 # their own staff in AI tools, digital collaboration and MFA.
 LEADER_AREA_EFFECTS: dict[str, float] = {"DL": -0.6, "DS": -0.25}
-LEADER_COMPETENCE_EFFECTS: dict[str, float] = {"BK7": -1.3, "BK9": -0.8, "DS8": -1.1, "DS2": -0.5}
+LEADER_COMPETENCE_EFFECTS: dict[str, float] = {"BK7": -1.8, "BK9": -0.8, "DS8": -1.1, "DS2": -0.5}
 # Without a target (no role profile): where a person usually stands.
 DEFAULT_LEVEL = {"DL": 1.4, "BK": 2.0, "DS": 2.0}
 DEFAULT_LEADER_LEVEL = {"DL": 2.2, "BK": 2.2, "DS": 2.3}
@@ -519,7 +519,8 @@ class Planner:
         by_id = {m.person_id: m for m in members}
         for member in members:
             rater = member.rater_id
-            if rater is None or rater in spec.exempt or rater not in by_id:
+            # Nobody exempt rates or is rated: the demo logins find the open round untouched.
+            if rater is None or rater in spec.exempt or member.person_id in spec.exempt or rater not in by_id:
                 continue
             takes_part, leniency, share = self._rater(rater, forced=rater in spec.forced)
             if not takes_part or self.rng.random() > share:
